@@ -1,0 +1,37 @@
+# Every target works from a fresh clone with only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install generate check-generated spec lint typecheck test demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(PY) scripts/generate.py
+
+check-generated: $(STAMP)
+	$(PY) scripts/generate.py --check
+
+# SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes.
+spec: $(STAMP)
+	$(PY) scripts/update_spec.py $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking)
+	$(PY) scripts/generate.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: $(STAMP) lint check-generated
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

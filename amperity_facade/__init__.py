@@ -1,0 +1,3 @@
+"""amperity-facade: a typed client for the Amperity API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,190 @@
+# generated from openapi.yaml, do not edit; run make generate
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.workflow import Workflow
+from ...types import Response
+
+
+def _get_kwargs(
+    workflow_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/workflow/runs/{workflow_id}/stop".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | Workflow | None:
+    if response.status_code == 200:
+        response_200 = Workflow.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | Workflow]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Workflow]:
+    """POST /workflow/runs/{workflow-id}/stop
+
+     Ask a running workflow to stop.
+
+    Args:
+        workflow_id (str):  Example: wf-20240603-12345-MNabc.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Workflow]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Workflow | None:
+    """POST /workflow/runs/{workflow-id}/stop
+
+     Ask a running workflow to stop.
+
+    Args:
+        workflow_id (str):  Example: wf-20240603-12345-MNabc.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Workflow
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | Workflow]:
+    """POST /workflow/runs/{workflow-id}/stop
+
+     Ask a running workflow to stop.
+
+    Args:
+        workflow_id (str):  Example: wf-20240603-12345-MNabc.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | Workflow]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | Workflow | None:
+    """POST /workflow/runs/{workflow-id}/stop
+
+     Ask a running workflow to stop.
+
+    Args:
+        workflow_id (str):  Example: wf-20240603-12345-MNabc.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | Workflow
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            client=client,
+        )
+    ).parsed

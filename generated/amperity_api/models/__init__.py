@@ -1,0 +1,52 @@
+# generated from openapi.yaml, do not edit; run make generate
+"""Contains all the data models used in inputs/outputs"""
+
+from .audit_event import AuditEvent
+from .audit_event_list import AuditEventList
+from .campaign import Campaign
+from .campaign_draft import CampaignDraft
+from .campaign_draft_list import CampaignDraftList
+from .campaign_list import CampaignList
+from .error_response import ErrorResponse
+from .get_workflow_view import GetWorkflowView
+from .ingest_feed_details import IngestFeedDetails
+from .ingest_file_details import IngestFileDetails
+from .ingest_job_details import IngestJobDetails
+from .ingest_job_details_list import IngestJobDetailsList
+from .segment import Segment
+from .segment_list import SegmentList
+from .token_request import TokenRequest
+from .token_request_grant_type import TokenRequestGrantType
+from .token_response import TokenResponse
+from .workflow import Workflow
+from .workflow_error import WorkflowError
+from .workflow_list import WorkflowList
+from .workflow_run_request import WorkflowRunRequest
+from .workflow_run_request_run_mode import WorkflowRunRequestRunMode
+from .workflow_task_instance import WorkflowTaskInstance
+
+__all__ = (
+    "AuditEvent",
+    "AuditEventList",
+    "Campaign",
+    "CampaignDraft",
+    "CampaignDraftList",
+    "CampaignList",
+    "ErrorResponse",
+    "GetWorkflowView",
+    "IngestFeedDetails",
+    "IngestFileDetails",
+    "IngestJobDetails",
+    "IngestJobDetailsList",
+    "Segment",
+    "SegmentList",
+    "TokenRequest",
+    "TokenRequestGrantType",
+    "TokenResponse",
+    "Workflow",
+    "WorkflowError",
+    "WorkflowList",
+    "WorkflowRunRequest",
+    "WorkflowRunRequestRunMode",
+    "WorkflowTaskInstance",
+)

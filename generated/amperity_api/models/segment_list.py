@@ -1,0 +1,97 @@
+# generated from openapi.yaml, do not edit; run make generate
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.segment import Segment
+
+
+T = TypeVar("T", bound="SegmentList")
+
+
+@_attrs_define
+class SegmentList:
+    """One page of Segment items.
+
+    Attributes:
+        data (list[Segment]): Items of this page.
+        next_token (str | Unset): Cursor for the next page; absent or empty on the last page. Example: ZVEy1iwsKBs9a6H.
+        total (int | Unset): Total count, only when with_total was asked.
+    """
+
+    data: list[Segment]
+    next_token: str | Unset = UNSET
+    total: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+        next_token = self.next_token
+
+        total = self.total
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
+        if next_token is not UNSET:
+            field_dict["next_token"] = next_token
+        if total is not UNSET:
+            field_dict["total"] = total
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.segment import Segment  # noqa: PLC0415
+
+        d = dict(src_dict)
+        data = []
+        _data = d.pop("data")
+        for data_item_data in _data:
+            data_item = Segment.from_dict(data_item_data)
+
+            data.append(data_item)
+
+        next_token = d.pop("next_token", UNSET)
+
+        total = d.pop("total", UNSET)
+
+        segment_list = cls(
+            data=data,
+            next_token=next_token,
+            total=total,
+        )
+
+        segment_list.additional_properties = d
+        return segment_list
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,115 @@
+"""Turn openapi.yaml into the generator's input, neutralising the vendor document's traps.
+
+`openapi.yaml` stays faithful to the vendor; this step rewrites a copy so that the
+generated client is safe to call with no arguments:
+
+* The `api-version` and `amperity-tenant` header parameters are dropped from every
+  operation. The facade sets both once, for every call, underneath the generated client;
+  left in, the generator hard-wires a one-value enum per call.
+* A `default` that is really an example becomes an `example`. The vendor puts sample
+  timestamps, ids and `run_mode: full` in `default`, so a naive client would send them
+  whenever the caller passes nothing: a silent filter, or a full run that fires campaigns.
+  A default is treated as an example when the schema's `example` equals it, when it is a
+  date or date-time, or when the parameter is required (a default is meaningless there).
+  Real defaults (`with_total: false`, `view: overview`) have no matching example and stay.
+  `x-default-is-example: true|false` on the schema overrides the rule either way.
+* `additionalProperties: false` is removed from schemas, because the vendor's versioning
+  policy allows new response fields at any time; the generated models then keep unknown
+  fields in `additional_properties` instead of dropping them.
+
+Usage: python scripts/prepare_spec.py [IN] OUT   (IN defaults to openapi.yaml)
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from typing import Any
+
+import specio
+
+FACADE_HEADERS = frozenset({"api-version", "amperity-tenant"})
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def default_is_example(schema: dict[str, Any], *, required: bool = False) -> bool:
+    if "default" not in schema:
+        return False
+    override = schema.get("x-default-is-example")
+    if isinstance(override, bool):
+        return override
+    if required:
+        return True
+    if "example" in schema and schema["example"] == schema["default"]:
+        return True
+    return schema.get("format") in ("date", "date-time")
+
+
+def demote_default(schema: dict[str, Any], *, required: bool = False) -> None:
+    """Move an example-valued default to `example`, in place."""
+    if default_is_example(schema, required=required):
+        value = schema.pop("default")
+        schema.setdefault("example", value)
+    schema.pop("x-default-is-example", None)
+
+
+def _walk_schema(schema: Any) -> None:
+    if isinstance(schema, dict):
+        if schema.get("additionalProperties") is False:
+            del schema["additionalProperties"]
+        if isinstance(schema.get("properties"), dict):
+            for prop in schema["properties"].values():
+                if isinstance(prop, dict):
+                    demote_default(prop)
+        for value in schema.values():
+            _walk_schema(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            _walk_schema(item)
+
+
+def prepare(doc: dict[str, Any]) -> dict[str, Any]:
+    """Return a prepared copy of `doc`; the input is left untouched."""
+    out = copy.deepcopy(doc)
+    for item in out.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            kept = []
+            for param in op.get("parameters", []):
+                target = specio.resolve(out, param)
+                if target.get("in") == "header" and target.get("name", "").lower() in FACADE_HEADERS:
+                    continue
+                if "$ref" not in param and isinstance(param.get("schema"), dict):
+                    demote_default(param["schema"], required=bool(param.get("required")))
+                kept.append(param)
+            op["parameters"] = kept
+            if not kept:
+                del op["parameters"]
+    components = out.get("components", {})
+    params = components.get("parameters", {})
+    for name in list(params):
+        param = params[name]
+        if param.get("in") == "header" and param.get("name", "").lower() in FACADE_HEADERS:
+            del params[name]
+        elif isinstance(param.get("schema"), dict):
+            demote_default(param["schema"], required=bool(param.get("required")))
+    _walk_schema(components.get("schemas", {}))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 1:
+        src, dst = str(specio.SPEC), argv[0]
+    elif len(argv) == 2:
+        src, dst = argv
+    else:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    specio.save(prepare(specio.load(src)), dst)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,55 @@
+"""Reading and writing OpenAPI documents the same way in every script.
+
+One loader and one dumper keep `openapi.yaml` byte-stable: the same document always
+serialises to the same text, so re-running `make spec` on an unchanged vendor document
+gives no diff.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = REPO / "openapi.yaml"
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Load a JSON or YAML OpenAPI document (JSON is valid YAML, but json is faster)."""
+    text = Path(path).read_text(encoding="utf-8")
+    return parse(text)
+
+
+def parse(text: str) -> dict[str, Any]:
+    stripped = text.lstrip()
+    doc = json.loads(text) if stripped.startswith("{") else yaml.safe_load(text)
+    if not isinstance(doc, dict):
+        raise ValueError("an OpenAPI document must be a mapping at the top level")
+    return doc
+
+
+def dump(doc: dict[str, Any]) -> str:
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(doc: dict[str, Any], path: str | Path) -> None:
+    Path(path).write_text(dump(doc), encoding="utf-8")
+
+
+def resolve(doc: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s (possibly chained) to the node they point at."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise ValueError(f"only local $refs are supported, got {ref!r}")
+        if ref in seen:
+            raise ValueError(f"$ref cycle at {ref}")
+        seen.add(ref)
+        node = doc
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
