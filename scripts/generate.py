@@ -86,7 +86,10 @@ def main(argv: list[str]) -> int:
             diff = differences(fresh, args.target)
             pycache = [d for d in diff if "__pycache__" not in d]
             if pycache:
-                print("generated/ is out of sync with openapi.yaml; run make generate.", file=sys.stderr)
+                print(
+                    "generated/ is out of sync with openapi.yaml; run make generate.",
+                    file=sys.stderr,
+                )
                 for rel in pycache:
                     print(f"  differs: generated/{PACKAGE}/{rel}", file=sys.stderr)
                 return 1
@@ -96,7 +99,9 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(args.target)
         args.target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(fresh, args.target)
-    print(f"wrote {args.target.relative_to(specio.REPO) if args.target.is_relative_to(specio.REPO) else args.target}")
+    print(
+        f"wrote {args.target.relative_to(specio.REPO) if args.target.is_relative_to(specio.REPO) else args.target}"
+    )
     return 0
 
 

@@ -79,7 +79,10 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
             kept = []
             for param in op.get("parameters", []):
                 target = specio.resolve(out, param)
-                if target.get("in") == "header" and target.get("name", "").lower() in FACADE_HEADERS:
+                if (
+                    target.get("in") == "header"
+                    and target.get("name", "").lower() in FACADE_HEADERS
+                ):
                     continue
                 if "$ref" not in param and isinstance(param.get("schema"), dict):
                     demote_default(param["schema"], required=bool(param.get("required")))

@@ -95,7 +95,9 @@ class _Differ:
             if not old.get("required") and new.get("required"):
                 self.add("parameter-made-required", True, loc, "optional parameter is now required")
             elif old.get("required") and not new.get("required"):
-                self.add("parameter-made-optional", False, loc, "required parameter is now optional")
+                self.add(
+                    "parameter-made-optional", False, loc, "required parameter is now optional"
+                )
             self.schema(loc, old.get("schema"), new.get("schema"), "request", set())
 
     def body_schema(self, doc: dict[str, Any], holder: Any) -> Any:
@@ -158,7 +160,9 @@ class _Differ:
             self.add("type-changed", True, loc, f"type {old.get('type')} -> {new.get('type')}")
             return
         if old.get("format") != new.get("format"):
-            self.add("format-changed", True, loc, f"format {old.get('format')} -> {new.get('format')}")
+            self.add(
+                "format-changed", True, loc, f"format {old.get('format')} -> {new.get('format')}"
+            )
         old_enum, new_enum = old.get("enum"), new.get("enum")
         if old_enum is not None or new_enum is not None:
             old_vals, new_vals = old_enum or [], new_enum or []

@@ -38,7 +38,7 @@ NAME_MAPS = frozenset(
 
 def fetch(source: str) -> str:
     if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=60) as answer:  # noqa: S310 (explicit URL)
+        with urllib.request.urlopen(source, timeout=60) as answer:
             return str(answer.read().decode("utf-8"))
     return Path(source).read_text(encoding="utf-8")
 
@@ -116,7 +116,9 @@ def merge(vendor: Any, ours: Any, notes: list[str], where: str = "", names: bool
     return vendor
 
 
-def merge_documents(vendor: dict[str, Any], ours: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def merge_documents(
+    vendor: dict[str, Any], ours: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     merged = merge(vendor, ours, notes)
     info = copy.deepcopy(ours.get("info", {}))
