@@ -20,7 +20,7 @@ class WorkflowError:
         type_ (str): Kind of workflow or error. Example: amperity.workflow.task.stitch/table.
         message (str): Human-readable explanation. Example: Found table in an invalid state..
         attribution (str | Unset): Who is likely at fault. Example: customer.
-        data (Any | Unset): Items of this page.
+        data (Any | Unset): Free-form details of the failure.
     """
 
     type_: str

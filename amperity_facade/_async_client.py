@@ -1,0 +1,264 @@
+"""`AsyncAmperity`: the asyncio twin of `Amperity`, method for method.
+
+Every request goes through the generated client's builders and parsers, over an
+`httpx.AsyncClient` whose auth flow adds the token and whose transport wrapper adds rate
+limiting and retries; the tenant and api-version headers are the client's defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, TypeVar
+
+import httpx
+from amperity_api.client import Client as GeneratedClient
+from amperity_api.models import (
+    AuditEvent,
+    Campaign,
+    CampaignDraft,
+    IngestJobDetails,
+    Segment,
+    Workflow,
+)
+
+from . import _config, _operations, _workflows
+from ._base import BaseClient, Shared
+from ._config import NOT_GIVEN, Options
+from ._dates import Moment
+from ._operations import Call, PageSource
+from ._pagination import AsyncPaginator
+from ._retry import RetryPolicy
+from ._transport import AsyncRetryTransport
+from .errors import WorkflowTimeoutError
+
+T = TypeVar("T")
+
+
+class AsyncAmperity(BaseClient):
+    """Asynchronous Amperity client. Use with `async with`, or call `await aclose()`.
+
+    Arguments left out fall back to AMPERITY_TENANT, AMPERITY_TOKEN, AMPERITY_CLIENT_ID,
+    AMPERITY_CLIENT_SECRET, AMPERITY_BASE_URL and AMPERITY_API_VERSION. The base URL
+    defaults to https://{tenant}.amperity.com/api; AWS-hosted tenants pass
+    base_url="https://app.amperity.com/api". `transport` replaces the connection layer
+    (an `httpx.AsyncBaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
+    limiting still wrap it.
+    """
+
+    def __init__(
+        self,
+        *,
+        tenant: str | None = None,
+        token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        rate_limit: float | None = _config.DEFAULT_RATE_LIMIT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        options = _config.resolve(
+            tenant=tenant, token=token, client_id=client_id, client_secret=client_secret,
+            base_url=base_url, api_version=api_version, timeout=timeout,
+            max_retries=max_retries, rate_limit=rate_limit,
+        )  # fmt: skip
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise _config.ConfigurationError("transport must be an httpx.AsyncBaseTransport")
+        pool = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self._setup(options, Shared.create(options, retry_policy, pool), owner=True)
+
+    def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
+        self._options, self._shared, self._owner = options, shared, owner
+        self._http = httpx.AsyncClient(
+            base_url=options.base_url,
+            headers=_config.request_headers(options),
+            auth=shared.auth,
+            transport=AsyncRetryTransport(
+                shared.pool, self._policy(), shared.limiter, owns_inner=owner
+            ),
+            timeout=options.timeout,
+            follow_redirects=False,  # never carry Authorization anywhere we did not aim it
+        )
+        self._gen = GeneratedClient(base_url=options.base_url)
+        self._gen.set_async_httpx_client(self._http)
+        self.segments = Segments(self)
+        self.campaigns = Campaigns(self)
+        self.campaign_drafts = CampaignDrafts(self)
+        self.audit_events = AuditEvents(self)
+        self.ingest_jobs = IngestJobs(self)
+        self.workflows = Workflows(self)
+
+    def with_options(
+        self,
+        *,
+        timeout: Any = NOT_GIVEN,
+        max_retries: Any = NOT_GIVEN,
+        api_version: Any = NOT_GIVEN,
+    ) -> AsyncAmperity:
+        """A client with some settings changed, sharing connections, token and rate limit."""
+        derived = AsyncAmperity.__new__(AsyncAmperity)
+        options = self._options.derive(
+            timeout=timeout, max_retries=max_retries, api_version=api_version
+        )
+        derived._setup(options, self._shared, owner=False)
+        return derived
+
+    async def _execute(self, call: Call[T]) -> T:
+        try:
+            response = await self._http.request(**call.kwargs)
+        except httpx.TransportError as exc:
+            raise self._transport_error(call, exc) from exc
+        return self._finish(call, response)
+
+    def _paginate(
+        self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None
+    ) -> AsyncPaginator[T]:
+        return AsyncPaginator(self._execute, sources, next_token=next_token, max_items=max_items)
+
+    async def aclose(self) -> None:
+        if self._owner:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncAmperity:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class _Resource:
+    def __init__(self, client: AsyncAmperity) -> None:
+        self._client = client
+
+
+class Segments(_Resource):
+    def list(
+        self, *, limit: int | None = None, next_token: str | None = None,
+        with_total: bool = False, max_items: int | None = None,
+    ) -> AsyncPaginator[Segment]:  # fmt: skip
+        """Segments, page by page (`limit` is the page size)."""
+        source = _operations.segments(limit=limit, with_total=with_total)
+        return self._client._paginate([source], next_token, max_items)
+
+
+class Campaigns(_Resource):
+    def list(
+        self, *, destination_data_template_id: str | None = None, limit: int | None = None,
+        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
+    ) -> AsyncPaginator[Campaign]:  # fmt: skip
+        """Campaigns; all of them unless a destination data template id is given."""
+        source = _operations.campaigns(
+            limit=limit, with_total=with_total,
+            destination_data_template_id=destination_data_template_id,
+        )  # fmt: skip
+        return self._client._paginate([source], next_token, max_items)
+
+
+class CampaignDrafts(_Resource):
+    def list(
+        self, *, destination_data_template_id: str | None = None, limit: int | None = None,
+        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
+    ) -> AsyncPaginator[CampaignDraft]:  # fmt: skip
+        """Campaign drafts. Early access: always sent with api-version `unstable`,
+        whatever the client's version, because the endpoint exists nowhere else."""
+        source = _operations.campaign_drafts(
+            limit=limit, with_total=with_total,
+            destination_data_template_id=destination_data_template_id,
+        )  # fmt: skip
+        return self._client._paginate([source], next_token, max_items)
+
+
+class AuditEvents(_Resource):
+    def list(
+        self, *, happened_from: Moment | None = None, happened_to: Moment | None = None,
+        limit: int | None = None, next_token: str | None = None, with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[AuditEvent]:  # fmt: skip
+        """Audit events, optionally in [happened_from, happened_to)."""
+        source = _operations.audit_events(
+            limit=limit, with_total=with_total, happened_from=happened_from, happened_to=happened_to
+        )
+        return self._client._paginate([source], next_token, max_items)
+
+
+class IngestJobs(_Resource):
+    def list(
+        self, *, created_from: Moment, created_to: Moment, limit: int | None = None,
+        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
+    ) -> AsyncPaginator[IngestJobDetails]:  # fmt: skip
+        """Ingest jobs started in [created_from, created_to).
+
+        The API accepts windows of at most seven days; longer ranges are split into
+        consecutive windows, read in order. `next_token` resumes inside the first window.
+        """
+        sources = _operations.ingest_jobs(
+            created_from=created_from, created_to=created_to, limit=limit, with_total=with_total
+        )
+        return self._client._paginate(sources, next_token, max_items)
+
+    async def get(self, job_id: str) -> IngestJobDetails:
+        return await self._client._execute(_operations.get_ingest(job_id))
+
+
+class Workflows(_Resource):
+    def list(
+        self, *, state: str | None = None, type: str | None = None,
+        created_from: Moment | None = None, created_to: Moment | None = None,
+        ended_from: Moment | None = None, ended_to: Moment | None = None,
+        limit: int | None = None, next_token: str | None = None, with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Workflow]:  # fmt: skip
+        source = _operations.workflows(
+            limit=limit, with_total=with_total, state=state, type=type,
+            created_from=created_from, created_to=created_to,
+            ended_from=ended_from, ended_to=ended_to,
+        )  # fmt: skip
+        return self._client._paginate([source], next_token, max_items)
+
+    async def run(
+        self, config_id: str, *, range_from: Moment | None = None,
+        range_to: Moment | None = None, run_mode: str | None = None,
+    ) -> Workflow:  # fmt: skip
+        """Start a workflow. Sends only what is given: no run_mode unless asked.
+
+        Never retried once it may have reached the server (no idempotency key exists).
+        """
+        return await self._client._execute(
+            _operations.start_run(
+                config_id, range_from=range_from, range_to=range_to, run_mode=run_mode
+            )
+        )
+
+    async def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
+        """One workflow; view="verbose" adds its task instances."""
+        return await self._client._execute(_operations.get_run(workflow_id, view))
+
+    async def stop(self, workflow_id: str) -> Workflow:
+        return await self._client._execute(_operations.stop_run(workflow_id))
+
+    async def wait(
+        self, workflow_id: str, *, timeout: float = 3600, poll_interval: float = 10
+    ) -> Workflow:
+        """Poll until the workflow finishes; return it if it succeeded.
+
+        Raises WorkflowFailedError (failed, canceled, stopped) or WorkflowTimeoutError.
+        Pauses grow from one second up to `poll_interval`.
+        """
+        timeout, poll_interval = _workflows.check_wait(timeout, poll_interval)
+        deadline = time.monotonic() + timeout
+        delays = _workflows.poll_delays(poll_interval)
+        while True:
+            workflow = await self.get(workflow_id)
+            if _workflows.outcome(workflow) is not None:
+                return workflow
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkflowTimeoutError(workflow, timeout)
+            await asyncio.sleep(min(next(delays), remaining))
+
+
+__all__ = ["AsyncAmperity", "AsyncPaginator"]

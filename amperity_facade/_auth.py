@@ -1,0 +1,150 @@
+"""Authentication as `httpx.Auth` flows, so every request the client sends is covered.
+
+Two kinds: a static bearer token, or OAuth2 client credentials. The OAuth flow yields the
+token request through the same client (so it is rate-limited and retried like any call),
+caches the token until shortly before it expires, lets exactly one thread (sync) or task
+(async) refresh it while the others wait, and on a 401 refreshes once and replays the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncGenerator, Callable, Generator
+from typing import Any
+
+import httpx
+
+from .errors import AuthenticationError, error_details
+
+TOKEN_PATH = "/v0/oauth2/token"
+# Refresh this long before the announced expiry (or a tenth of the lifetime, if shorter).
+EXPIRY_MARGIN = 60.0
+
+
+def _bearer(request: httpx.Request, token: str) -> None:
+    request.headers["Authorization"] = f"Bearer {token}"
+
+
+class BearerTokenAuth(httpx.Auth):
+    """A static access token (generated in the Amperity UI for an API key)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        _bearer(request, self._token)
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerTokenAuth(token=<redacted>)"
+
+
+class ClientCredentialsAuth(httpx.Auth):
+    """OAuth2 client credentials against `{base_url}/v0/oauth2/token`."""
+
+    requires_response_body = True
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        tenant: str,
+        client_id: str,
+        client_secret: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.token_url = base_url.rstrip("/") + TOKEN_PATH
+        self._tenant = tenant
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._clock = clock
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._thread_lock = threading.Lock()
+        self._task_lock: asyncio.Lock | None = None
+        self.refreshes = 0  # how many tokens were fetched; tests and metrics read it
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(token_url={self.token_url!r}, client_id=<redacted>)"
+
+    # -- token bookkeeping shared by both flows ---------------------------------------------
+    def _current(self, stale: str | None) -> str | None:
+        """The cached token, unless it is missing, expiring, or the one that just got a 401."""
+        if self._token is None or self._token == stale or self._clock() >= self._expires_at:
+            return None
+        return self._token
+
+    def _token_request(self) -> httpx.Request:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+        }
+        headers = {"X-Amperity-Tenant": self._tenant, "Accept": "application/json"}
+        return httpx.Request("POST", self.token_url, data=form, headers=headers)
+
+    def _store(self, response: httpx.Response) -> str:
+        if response.status_code != 200:
+            message, request_id, trace_id = error_details(response)
+            raise AuthenticationError(
+                f"token request to {self.token_url} failed: {message}",
+                response=response,
+                request_id=request_id,
+                trace_id=trace_id,
+            )
+        body: Any
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        token = body.get("access_token") if isinstance(body, dict) else None
+        expires_in = body.get("expires_in") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token or not isinstance(expires_in, int | float):
+            raise AuthenticationError(
+                f"token request to {self.token_url} returned no usable access_token/expires_in",
+                response=response,
+            )
+        margin = min(EXPIRY_MARGIN, float(expires_in) / 10)
+        self._token = token
+        self._expires_at = self._clock() + float(expires_in) - margin
+        self.refreshes += 1
+        return token
+
+    # -- flows ---------------------------------------------------------------------------------
+    def _sync_token(self, stale: str | None) -> Generator[httpx.Request, httpx.Response, str]:
+        with self._thread_lock:  # held across the token request: one refresher at a time
+            token = self._current(stale)
+            if token is None:
+                token = self._store((yield self._token_request()))
+            return token
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        token = yield from self._sync_token(None)
+        _bearer(request, token)
+        response = yield request
+        if response.status_code == 401:
+            _bearer(request, (yield from self._sync_token(token)))
+            yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._task_lock is None:
+            self._task_lock = asyncio.Lock()
+        async with self._task_lock:
+            token = self._current(None)
+            if token is None:
+                token = self._store((yield self._token_request()))
+        _bearer(request, token)
+        response = yield request
+        if response.status_code == 401:
+            async with self._task_lock:
+                fresh = self._current(token)
+                if fresh is None:
+                    fresh = self._store((yield self._token_request()))
+            _bearer(request, fresh)
+            yield request

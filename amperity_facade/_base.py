@@ -1,0 +1,129 @@
+"""What the sync and async clients share: settings, auth, limiter, answer handling.
+
+A client and every client derived from it with `with_options` share one `_Shared`: the
+connection pool, the token cache, the rate limiter (one budget per tenant connection) and
+the record of deprecation warnings already given.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from amperity_api.client import Client as GeneratedClient
+
+from ._auth import BearerTokenAuth, ClientCredentialsAuth
+from ._config import Options
+from ._operations import Call
+from ._ratelimit import RateLimiter
+from ._retry import RetryPolicy
+from .errors import (
+    AmperityDeprecationWarning,
+    APIConnectionError,
+    APITimeoutError,
+    status_error,
+)
+
+T = TypeVar("T")
+log = logging.getLogger("amperity_facade")
+
+
+class DeprecationNotices:
+    """Warn once per (operation, api-version) when answers carry Deprecation/Sunset."""
+
+    def __init__(self) -> None:
+        self._given: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def check(self, operation: str, response: httpx.Response) -> None:
+        deprecation = response.headers.get("deprecation")
+        sunset = response.headers.get("sunset")
+        if deprecation is None and sunset is None:
+            return
+        version = response.request.headers.get("api-version", "?")
+        with self._lock:
+            if (operation, version) in self._given:
+                return
+            self._given.add((operation, version))
+        message = (
+            f"Amperity announced the end of {operation} under api-version {version}: "
+            f"deprecated from {deprecation or 'unannounced'}, sunset on {sunset or 'unannounced'}"
+        )
+        log.warning("%s", message)
+        warnings.warn(message, AmperityDeprecationWarning, stacklevel=5)
+
+
+def build_auth(options: Options) -> httpx.Auth:
+    if options.token is not None:
+        return BearerTokenAuth(options.token)
+    assert options.client_id is not None and options.client_secret is not None
+    return ClientCredentialsAuth(
+        base_url=options.base_url,
+        tenant=options.tenant,
+        client_id=options.client_id,
+        client_secret=options.client_secret,
+    )
+
+
+@dataclass
+class Shared:
+    auth: httpx.Auth
+    limiter: RateLimiter | None
+    policy: RetryPolicy
+    pool: Any  # httpx.BaseTransport or httpx.AsyncBaseTransport
+    notices: DeprecationNotices = field(default_factory=DeprecationNotices)
+
+    @classmethod
+    def create(cls, options: Options, policy: RetryPolicy | None, pool: Any) -> Shared:
+        limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
+        return cls(build_auth(options), limiter, policy or RetryPolicy(), pool)
+
+
+class BaseClient:
+    _options: Options
+    _shared: Shared
+    _gen: GeneratedClient
+
+    @property
+    def tenant(self) -> str:
+        return self._options.tenant
+
+    @property
+    def base_url(self) -> str:
+        return self._options.base_url
+
+    @property
+    def api_version(self) -> str:
+        return self._options.api_version
+
+    @property
+    def max_retries(self) -> int:
+        return self._options.max_retries
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(tenant={self.tenant!r}, base_url={self.base_url!r}, "
+            f"api_version={self.api_version!r})"
+        )
+
+    def _policy(self) -> RetryPolicy:
+        from dataclasses import replace
+
+        return replace(self._shared.policy, max_retries=self._options.max_retries)
+
+    def _finish(self, call: Call[T], response: httpx.Response) -> T:
+        self._shared.notices.check(call.operation, response)
+        if response.status_code >= 300:
+            raise status_error(response)
+        return call.parse(self._gen, response)
+
+    @staticmethod
+    def _transport_error(call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:
+        where = f"{call.kwargs['method'].upper()} {call.kwargs['url']}"
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(f"{where}: timed out ({type(exc).__name__})", request=None)
+        return APIConnectionError(f"{where}: {type(exc).__name__}: {exc}", request=None)

@@ -1,0 +1,293 @@
+"""What each API operation sends and how its answer is read, independent of sync or async.
+
+Every call is built by the generated client's own request builder (`_get_kwargs`) and read
+by its own parser (`_parse_response`); this module only adds what the generator cannot know:
+argument checks, the unstable version for campaign drafts, cursors for ingest jobs, and
+turning list answers into pages. The sync and async clients both execute these `Call`s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+import httpx
+from amperity_api.api.audit_events import list_events
+from amperity_api.api.campaigns import list_campaign, list_campaign_draft
+from amperity_api.api.ingest import get_ingest_job, list_ingest_jobs
+from amperity_api.api.segments import list_segment
+from amperity_api.api.workflow import get_workflow, list_workflows, run_workflow, stop_workflow
+from amperity_api.client import Client as GeneratedClient
+from amperity_api.models import (
+    AuditEvent,
+    AuditEventList,
+    Campaign,
+    CampaignDraft,
+    CampaignDraftList,
+    CampaignList,
+    IngestJobDetails,
+    IngestJobDetailsList,
+    Segment,
+    SegmentList,
+    Workflow,
+    WorkflowList,
+    WorkflowRunRequest,
+)
+from amperity_api.types import UNSET, Unset
+
+from ._config import UNSTABLE
+from ._dates import Moment, optional_datetime, to_datetime, windows
+from .errors import APIResponseValidationError, ConfigurationError
+
+T = TypeVar("T")
+M = TypeVar("M")
+RUN_MODES = ("source", "refresh", "full")
+VIEWS = ("overview", "verbose")
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """One HTTP exchange: the generated request kwargs and how to read the answer."""
+
+    operation: str
+    kwargs: dict[str, Any]
+    parse: Callable[[GeneratedClient, httpx.Response], T]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing: its items, the cursor to the next page, the total if asked."""
+
+    items: list[T]
+    next_token: str | None = None
+    total: int | None = None
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+class _ListModel(Protocol[T]):  # the generated *List models all look like this
+    data: list[T]
+    next_token: str | Unset
+    total: int | Unset
+
+
+PageSource = Callable[[str | None], Call[Page[T]]]
+
+
+def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Response], M]:
+    def parse(client: GeneratedClient, response: httpx.Response) -> M:
+        where = f"{response.request.method} {response.request.url.path}"
+        try:
+            parsed = module._parse_response(client=client, response=response)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise APIResponseValidationError(
+                f"{where}: the {response.status_code} answer is not the documented JSON "
+                f"({type(exc).__name__}: {str(exc)[:120]})",
+                response=response,
+            ) from None
+        if not isinstance(parsed, model):
+            raise APIResponseValidationError(
+                f"{where}: unexpected {response.status_code} answer", response=response
+            )
+        return parsed
+
+    return parse
+
+
+def _page_parser(
+    module: Any, model: type[Any]
+) -> Callable[[GeneratedClient, httpx.Response], Page[Any]]:
+    parse_model = _parser(module, model)
+
+    def parse(client: GeneratedClient, response: httpx.Response) -> Page[Any]:
+        listing: _ListModel[Any] = parse_model(client, response)
+        token = listing.next_token if isinstance(listing.next_token, str) else None
+        total = listing.total if isinstance(listing.total, int) else None
+        return Page(list(listing.data), token or None, total, raw=listing)
+
+    return parse
+
+
+def _unset(value: T | None) -> T | Unset:
+    return UNSET if value is None else value
+
+
+def check_limit(limit: object) -> int | None:
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigurationError(f"limit must be an integer >= 1, got {limit!r}")
+    return limit
+
+
+def check_id(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty string, got {value!r}")
+    if value in (".", ".."):  # a dot segment would be resolved away by URL normalisation
+        raise ConfigurationError(f"{name} {value!r} is not a valid id")
+    return value
+
+
+def check_with_total(with_total: object) -> bool:
+    if not isinstance(with_total, bool):
+        raise ConfigurationError(f"with_total must be True or False, got {with_total!r}")
+    return with_total
+
+
+def _listing(
+    operation: str,
+    module: Any,
+    model: type[Any],
+    *,
+    limit: int | None,
+    with_total: bool,
+    headers: dict[str, str] | None = None,
+    **filters: Any,
+) -> PageSource[Any]:
+    limit = check_limit(limit)
+    with_total = check_with_total(with_total)
+    parse = _page_parser(module, model)
+
+    def source(token: str | None) -> Call[Page[Any]]:
+        kwargs = module._get_kwargs(
+            limit=_unset(limit), next_token=_unset(token), with_total=with_total, **filters
+        )
+        if headers:
+            kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
+        return Call(operation, kwargs, parse)
+
+    return source
+
+
+def segments(*, limit: int | None, with_total: bool) -> PageSource[Segment]:
+    return _listing("list-segment", list_segment, SegmentList, limit=limit, with_total=with_total)
+
+
+def campaigns(
+    *, limit: int | None, with_total: bool, destination_data_template_id: str | None
+) -> PageSource[Campaign]:
+    return _listing(
+        "list-campaign", list_campaign, CampaignList, limit=limit, with_total=with_total,
+        destination_data_template_id=_unset(destination_data_template_id),
+    )  # fmt: skip
+
+
+def campaign_drafts(
+    *, limit: int | None, with_total: bool, destination_data_template_id: str | None
+) -> PageSource[CampaignDraft]:
+    return _listing(
+        "list-campaign-draft", list_campaign_draft, CampaignDraftList, limit=limit,
+        with_total=with_total, headers={"api-version": UNSTABLE},
+        destination_data_template_id=_unset(destination_data_template_id),
+    )  # fmt: skip
+
+
+def audit_events(
+    *, limit: int | None, with_total: bool, happened_from: Moment | None, happened_to: Moment | None
+) -> PageSource[AuditEvent]:
+    return _listing(
+        "list-events", list_events, AuditEventList, limit=limit, with_total=with_total,
+        happened_from=_unset(optional_datetime(happened_from, "happened_from")),
+        happened_to=_unset(optional_datetime(happened_to, "happened_to")),
+    )  # fmt: skip
+
+
+def workflows(
+    *,
+    limit: int | None,
+    with_total: bool,
+    state: str | None,
+    type: str | None,
+    created_from: Moment | None,
+    created_to: Moment | None,
+    ended_from: Moment | None,
+    ended_to: Moment | None,
+) -> PageSource[Workflow]:
+    return _listing(
+        "list-workflows", list_workflows, WorkflowList, limit=limit, with_total=with_total,
+        state=_unset(state), type_=_unset(type),
+        created_from=_unset(optional_datetime(created_from, "created_from")),
+        created_to=_unset(optional_datetime(created_to, "created_to")),
+        ended_from=_unset(optional_datetime(ended_from, "ended_from")),
+        ended_to=_unset(optional_datetime(ended_to, "ended_to")),
+    )  # fmt: skip
+
+
+def ingest_jobs(
+    *, created_from: Moment, created_to: Moment, limit: int | None, with_total: bool
+) -> list[PageSource[IngestJobDetails]]:
+    """One page source per window of at most seven days (the API refuses longer ones).
+
+    The vendor document declares no `limit` / `next_token` here although answers carry a
+    cursor, so both are added to the generated request's query.
+    """
+    limit = check_limit(limit)
+    with_total = check_with_total(with_total)
+    start = to_datetime(created_from, "created_from")
+    end = to_datetime(created_to, "created_to")
+    parse = _page_parser(list_ingest_jobs, IngestJobDetailsList)
+
+    def window_source(lo: dt.datetime, hi: dt.datetime) -> PageSource[IngestJobDetails]:
+        def source(token: str | None) -> Call[Page[IngestJobDetails]]:
+            kwargs = list_ingest_jobs._get_kwargs(
+                created_from=lo, created_to=hi, with_total=with_total
+            )
+            extra = {"limit": limit, "next_token": token}
+            kwargs["params"] = {
+                **kwargs["params"],
+                **{k: v for k, v in extra.items() if v is not None},
+            }
+            return Call("list-ingest-jobs", kwargs, parse)
+
+        return source
+
+    return [window_source(lo, hi) for lo, hi in windows(start, end)]
+
+
+def get_ingest(job_id: str) -> Call[IngestJobDetails]:
+    job_id = check_id(job_id, "job_id")
+    kwargs = get_ingest_job._get_kwargs(job_id)
+    return Call("get-ingest-job", kwargs, _parser(get_ingest_job, IngestJobDetails))
+
+
+def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
+    workflow_id = check_id(workflow_id, "workflow_id")
+    if view is not None and view not in VIEWS:
+        raise ConfigurationError(f"view must be one of {VIEWS}, got {view!r}")
+    kwargs = get_workflow._get_kwargs(workflow_id, view=_unset(view))  # type: ignore[arg-type]
+    return Call("get-workflow", kwargs, _parser(get_workflow, Workflow))
+
+
+def start_run(
+    config_id: str,
+    *,
+    range_from: Moment | None,
+    range_to: Moment | None,
+    run_mode: str | None,
+) -> Call[Workflow]:
+    """Only what the caller gave is sent: no run_mode unless asked (a full run fires campaigns)."""
+    config_id = check_id(config_id, "config_id")
+    if run_mode is not None and run_mode not in RUN_MODES:
+        raise ConfigurationError(f"run_mode must be one of {RUN_MODES} or None, got {run_mode!r}")
+    if range_to is not None and range_from is None:
+        raise ConfigurationError("range_to needs range_from: give both, or range_from alone")
+    lo = optional_datetime(range_from, "range_from")
+    hi = optional_datetime(range_to, "range_to")
+    if lo is not None and hi is not None and hi <= lo:
+        raise ConfigurationError("range_to must be after range_from")
+    body = WorkflowRunRequest(
+        config_id=config_id,
+        range_from=_unset(lo),
+        range_to=_unset(hi),
+        run_mode=_unset(run_mode),  # type: ignore[arg-type]
+    )
+    return Call(
+        "run-workflow", run_workflow._get_kwargs(body=body), _parser(run_workflow, Workflow)
+    )
+
+
+def stop_run(workflow_id: str) -> Call[Workflow]:
+    workflow_id = check_id(workflow_id, "workflow_id")
+    kwargs = stop_workflow._get_kwargs(workflow_id)
+    return Call("stop-workflow", kwargs, _parser(stop_workflow, Workflow))

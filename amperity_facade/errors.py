@@ -1,0 +1,207 @@
+"""The exceptions amperity-facade raises: one class per failure a caller may want to handle.
+
+Modelled on openai-python: everything derives from `AmperityError`; answers with an error
+status raise an `APIStatusError` subclass chosen by status code, carrying the code, the
+server's message, its `request_id` / `trace_id` (quote them to Amperity support) and the
+raw `httpx.Response`. No exception text ever contains a token or a client secret.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import httpx
+
+if TYPE_CHECKING:
+    from amperity_api.models.workflow import Workflow
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AmperityDeprecationWarning",
+    "AmperityError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "WorkflowFailedError",
+    "WorkflowTimeoutError",
+]
+
+
+class AmperityError(Exception):
+    """Base class of every error raised by amperity-facade."""
+
+
+class ConfigurationError(AmperityError, ValueError):
+    """Bad settings or arguments, detected before any request is sent."""
+
+
+class APIConnectionError(AmperityError):
+    """The request did not get an HTTP answer (refused, reset, dropped, DNS...)."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, write, read or waiting for a pooled connection)."""
+
+
+class APIResponseValidationError(AmperityError):
+    """A successful answer whose body could not be parsed as the documented JSON."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(AmperityError):
+    """The API answered with an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        request_id: str | None = None,
+        trace_id: str | None = None,
+    ) -> None:
+        self.status_code = response.status_code
+        self.message = message
+        self.request_id = request_id
+        self.trace_id = trace_id
+        self.response = response
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.status_code} {self.message}"
+        if self.request_id:
+            text += f" (request_id={self.request_id})"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: a parameter is missing or invalid, or the api-version is not supported."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing, wrong or expired token; also any failure of the OAuth token endpoint."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token is valid but its API key's policy does not allow this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (or an endpoint not available under this api-version)."""
+
+
+class MethodNotAllowedError(APIStatusError):
+    """405."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's state (stopping a finished workflow)."""
+
+
+class RateLimitError(APIStatusError):
+    """429 that persisted after every retry."""
+
+
+class InternalServerError(APIStatusError):
+    """500, or any other 5xx except 503, after every retry."""
+
+
+class ServiceUnavailableError(APIStatusError):
+    """503 after every retry."""
+
+
+class PaginationError(AmperityError):
+    """The server handed back a cursor it had already given: following it would never end."""
+
+
+class WorkflowFailedError(AmperityError):
+    """A waited-for workflow ended in failure (or was canceled/stopped)."""
+
+    def __init__(self, workflow: Workflow, error_type: str | None, error_message: str | None):
+        self.workflow = workflow
+        self.state = str(workflow.state)
+        self.error_type = error_type
+        self.error_message = error_message
+        detail = f": {error_type}: {error_message}" if error_type or error_message else ""
+        super().__init__(f"workflow {workflow.id} ended {self.state}{detail}")
+
+
+class WorkflowTimeoutError(AmperityError):
+    """A waited-for workflow was still not finished when the timeout ran out."""
+
+    def __init__(self, workflow: Workflow, timeout: float):
+        self.workflow = workflow
+        self.timeout = timeout
+        super().__init__(
+            f"workflow {workflow.id} still {workflow.state} after waiting {timeout:g} seconds"
+        )
+
+
+class AmperityDeprecationWarning(DeprecationWarning):
+    """The API announced (Deprecation / Sunset headers) that what we called will go away."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    409: ConflictError,
+    429: RateLimitError,
+    500: InternalServerError,
+    503: ServiceUnavailableError,
+}
+
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy)."""
+    plain = _SPACE.sub(" ", _TAGS.sub(" ", text)).strip()
+    return plain if len(plain) <= limit else plain[: limit - 3] + "..."
+
+
+def error_details(response: httpx.Response) -> tuple[str, str | None, str | None]:
+    """(message, request_id, trace_id) of an error answer whose body has been read."""
+    message = request_id = trace_id = None
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        fields = [body.get(k) for k in ("message", "request_id", "trace_id")]
+        message, request_id, trace_id = (v if isinstance(v, str) else None for v in fields)
+    if message is None:
+        message = _excerpt(response.text) or response.reason_phrase or "error"
+    return message, request_id or response.headers.get("x-request-id"), trace_id
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """Build the right `APIStatusError` subclass for an error answer (body already read)."""
+    code = response.status_code
+    cls = _STATUS_CLASSES.get(code)
+    if cls is None:
+        cls = InternalServerError if code >= 500 else APIStatusError
+    message, request_id, trace_id = error_details(response)
+    return cls(message, response=response, request_id=request_id, trace_id=trace_id)
