@@ -34,10 +34,16 @@ class _Walk(Generic[T]):
         self._token = next_token
         self._seen: set[str] = {next_token} if next_token else set()
         self._left = max_items
+        self._loop: str | None = None
 
     def next_call(self) -> Call[Page[T]] | None:
         if self._index >= len(self._sources) or self._left == 0:
             return None
+        if self._loop is not None:  # raised only now: the page carrying it was still new
+            raise PaginationError(
+                f"the server returned cursor {self._loop[:40]!r} a second time; stopping "
+                "instead of looping forever"
+            )
         return self._sources[self._index](self._token)
 
     def accept(self, page: Page[T]) -> Page[T]:
@@ -51,10 +57,7 @@ class _Walk(Generic[T]):
             self._token = None
             self._seen = set()
         elif token in self._seen:
-            raise PaginationError(
-                f"the server returned cursor {token[:40]!r} a second time; stopping instead "
-                "of looping forever"
-            )
+            self._loop = token
         else:
             self._seen.add(token)
             self._token = token

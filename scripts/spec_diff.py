@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import specio
+import yaml
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
@@ -151,7 +152,8 @@ class _Differ:
         return merged
 
     def schema(self, loc: str, old_raw: Any, new_raw: Any, side: str, seen: set[Any]) -> None:
-        pair = (json.dumps(old_raw, sort_keys=True), json.dumps(new_raw, sort_keys=True), loc)
+        # A pair already compared on this branch is a $ref cycle: stop there.
+        pair = (json.dumps(old_raw, sort_keys=True), json.dumps(new_raw, sort_keys=True))
         if pair in seen or loc.count(".") > 20:
             return
         seen = seen | {pair}
@@ -232,7 +234,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         changes = compare(specio.load(args.old), specio.load(args.new))
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
         print(f"spec_diff: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":

@@ -90,9 +90,11 @@ def merge(vendor: Any, ours: Any, notes: list[str], where: str = "", names: bool
             if not names and key in OURS_WHEN_PRESENT and key in ours_d:
                 out[key] = ours_d[key]
                 continue
-            if _is_addition(ours_d.get(key)):
+            mine = ours_d.get(key)
+            if _is_addition(mine):
                 notes.append(f"vendor now provides {where}/{key}; our addition is dropped")
-            out[key] = merge(value, ours_d.get(key), notes, f"{where}/{key}", key in NAME_MAPS)
+                mine = {k: v for k, v in mine.items() if k != MARK}
+            out[key] = merge(value, mine, notes, f"{where}/{key}", key in NAME_MAPS)
         for key, value in ours_d.items():
             if key in out:
                 continue

@@ -1,0 +1,450 @@
+"""prepare_spec: the rewrite that makes the generated client safe to call with no arguments."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import prepare_spec
+import pytest
+import specio
+from openapi_spec_validator import validate
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+
+
+@pytest.fixture(scope="module")
+def original() -> dict[str, Any]:
+    return specio.load(SPEC_PATH)
+
+
+@pytest.fixture(scope="module")
+def prepared(original: dict[str, Any]) -> dict[str, Any]:
+    return prepare_spec.prepare(original)
+
+
+def param(doc: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
+    for raw in doc["paths"][path][method].get("parameters", []):
+        resolved = specio.resolve(doc, raw)
+        if resolved["name"] == name:
+            return dict(resolved)
+    raise AssertionError(f"no parameter {name} on {method.upper()} {path}")
+
+
+def defaults(node: Any, where: str = "") -> dict[str, Any]:
+    """Every `default` under the node, by location."""
+    found: dict[str, Any] = {}
+    if isinstance(node, dict):
+        if "default" in node and not isinstance(node["default"], dict):
+            found[where] = node["default"]
+        for key, value in node.items():
+            found.update(defaults(value, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.update(defaults(value, f"{where}[{index}]"))
+    return found
+
+
+def refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            found.add(node["$ref"])
+        for value in node.values():
+            found |= refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= refs(value)
+    return found
+
+
+def minimal(op_params: list[dict[str, Any]], **components: Any) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{id}": {
+                "get": {
+                    "operationId": "get-thing",
+                    "parameters": op_params,
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": components,
+    }
+
+
+def query(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+def prepared_schema(p: dict[str, Any]) -> dict[str, Any]:
+    out = prepare_spec.prepare(minimal([p]))
+    params = out["paths"]["/things/{id}"]["get"]["parameters"]
+    schema: dict[str, Any] = params[0]["schema"]
+    return schema
+
+
+# -- the real document ---------------------------------------------------------------------
+
+
+def test_prepared_real_document_is_still_valid(prepared: dict[str, Any]) -> None:
+    validate(prepared)
+    for ref in refs(prepared):
+        specio.resolve(prepared, {"$ref": ref})  # raises KeyError when dangling
+
+
+def test_facade_headers_gone_from_every_operation(prepared: dict[str, Any]) -> None:
+    for path, item in prepared["paths"].items():
+        for method in prepare_spec.HTTP_METHODS:
+            if method not in item:
+                continue
+            for raw in item[method].get("parameters", []):
+                p = specio.resolve(prepared, raw)
+                assert p["name"].lower() not in {"api-version", "amperity-tenant"}, (path, method)
+
+
+def test_facade_headers_gone_from_components(prepared: dict[str, Any]) -> None:
+    params = prepared["components"]["parameters"]
+    assert "ApiVersionHeader" not in params
+    assert "AmperityTenant" not in params
+    assert sorted(params) == ["Limit", "NextToken", "WithTotal"]
+
+
+def test_token_endpoint_keeps_its_own_tenant_header(prepared: dict[str, Any]) -> None:
+    p = param(prepared, "/v0/oauth2/token", "post", "X-Amperity-Tenant")
+    assert p["in"] == "header"
+    assert p["required"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "name"),
+    [
+        ("/audit-events", "get", "happened_from"),
+        ("/audit-events", "get", "happened_to"),
+        ("/campaigns", "get", "destination_data_template_id"),
+        ("/campaign-drafts", "get", "destination_data_template_id"),
+        ("/workflow/runs", "get", "created_from"),
+        ("/workflow/runs", "get", "created_to"),
+        ("/workflow/runs", "get", "ended_from"),
+        ("/workflow/runs", "get", "ended_to"),
+        ("/workflow/runs", "get", "state"),
+        ("/workflow/runs", "get", "type"),
+        # required window: a default is meaningless there
+        ("/ingest/jobs", "get", "created_from"),
+        ("/ingest/jobs", "get", "created_to"),
+        # path parameters
+        ("/ingest/jobs/{job-id}", "get", "job-id"),
+        ("/workflow/runs/{workflow-id}", "get", "workflow-id"),
+        ("/workflow/runs/{workflow-id}/stop", "post", "workflow-id"),
+    ],
+)
+def test_example_valued_parameter_default_becomes_example(
+    original: dict[str, Any], prepared: dict[str, Any], path: str, method: str, name: str
+) -> None:
+    before = param(original, path, method, name)["schema"]
+    after = param(prepared, path, method, name)["schema"]
+    assert "default" in before  # the trap is really there in openapi.yaml
+    assert "default" not in after
+    assert after["example"] == before["default"]
+
+
+@pytest.mark.parametrize("name", ["config_id", "range_from", "range_to", "run_mode"])
+def test_example_valued_request_property_default_becomes_example(
+    original: dict[str, Any], prepared: dict[str, Any], name: str
+) -> None:
+    before = original["components"]["schemas"]["WorkflowRunRequest"]["properties"][name]
+    after = prepared["components"]["schemas"]["WorkflowRunRequest"]["properties"][name]
+    assert "default" in before
+    assert "default" not in after
+    assert after["example"] == before["default"]
+
+
+def test_run_mode_keeps_its_enum(prepared: dict[str, Any]) -> None:
+    run_mode = prepared["components"]["schemas"]["WorkflowRunRequest"]["properties"]["run_mode"]
+    assert run_mode["enum"] == ["source", "refresh", "full"]
+
+
+def test_real_defaults_kept(prepared: dict[str, Any]) -> None:
+    assert prepared["components"]["parameters"]["WithTotal"]["schema"]["default"] is False
+    view = param(prepared, "/workflow/runs/{workflow-id}", "get", "view")
+    assert view["schema"]["default"] == "overview"
+
+
+def test_only_real_defaults_survive_anywhere(prepared: dict[str, Any]) -> None:
+    left = defaults({"paths": prepared["paths"], "components": prepared["components"]})
+    assert sorted(left.values(), key=str) == [False, "overview"]
+
+
+def test_additional_properties_false_removed_everywhere(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    assert original["components"]["schemas"]["ErrorResponse"]["additionalProperties"] is False
+    assert "additionalProperties: false" not in specio.dump(prepared)
+
+
+def test_real_document_not_mutated(original: dict[str, Any]) -> None:
+    snapshot = copy.deepcopy(original)
+    prepare_spec.prepare(original)
+    assert original == snapshot
+    assert specio.dump(original) == SPEC_PATH.read_text(encoding="utf-8")
+
+
+# -- small documents, one rule each ----------------------------------------------------------
+
+
+def test_date_time_default_without_example_is_demoted() -> None:
+    schema = prepared_schema(
+        query("since", {"type": "string", "format": "date-time", "default": "2026-01-01T00:00:00Z"})
+    )
+    assert schema == {"type": "string", "format": "date-time", "example": "2026-01-01T00:00:00Z"}
+
+
+def test_date_default_is_demoted() -> None:
+    schema = prepared_schema(
+        query("day", {"type": "string", "format": "date", "default": "2026-01-01"})
+    )
+    assert schema == {"type": "string", "format": "date", "example": "2026-01-01"}
+
+
+def test_default_equal_to_example_is_demoted() -> None:
+    schema = prepared_schema(
+        query("state", {"type": "string", "default": "done", "example": "done"})
+    )
+    assert schema == {"type": "string", "example": "done"}
+
+
+def test_demotion_keeps_a_different_existing_example() -> None:
+    schema = prepared_schema(
+        query(
+            "since",
+            {"type": "string", "format": "date", "default": "2026-01-01", "example": "2025-05-05"},
+        )
+    )
+    assert schema == {"type": "string", "format": "date", "example": "2025-05-05"}
+
+
+def test_default_of_a_required_parameter_is_demoted() -> None:
+    schema = prepared_schema(query("size", {"type": "integer", "default": 10}, required=True))
+    assert schema == {"type": "integer", "example": 10}
+
+
+def test_path_parameter_default_is_demoted() -> None:
+    p = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "default": "t-1"},
+    }
+    assert prepared_schema(p) == {"type": "string", "example": "t-1"}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "boolean", "default": False},
+        {"type": "string", "enum": ["a", "b"], "default": "a"},
+        {"type": "integer", "default": 10, "example": 50},
+    ],
+)
+def test_real_default_of_an_optional_parameter_is_kept(schema: dict[str, Any]) -> None:
+    assert prepared_schema(query("opt", dict(schema))) == schema
+
+
+def test_override_true_demotes_a_default_the_rules_would_keep() -> None:
+    schema = prepared_schema(
+        query("n", {"type": "integer", "default": 7, "x-default-is-example": True})
+    )
+    assert schema == {"type": "integer", "example": 7}
+
+
+def test_override_false_keeps_a_default_the_rules_would_demote() -> None:
+    raw = {
+        "type": "string",
+        "format": "date-time",
+        "default": "2026-01-01T00:00:00Z",
+        "example": "2026-01-01T00:00:00Z",
+        "x-default-is-example": False,
+    }
+    schema = prepared_schema(query("since", raw, required=True))
+    assert schema == {
+        "type": "string",
+        "format": "date-time",
+        "default": "2026-01-01T00:00:00Z",
+        "example": "2026-01-01T00:00:00Z",
+    }
+
+
+def test_override_on_schema_properties_both_ways() -> None:
+    body = {
+        "type": "object",
+        "properties": {
+            "mode": {"type": "string", "default": "fast", "x-default-is-example": True},
+            "at": {
+                "type": "string",
+                "format": "date",
+                "default": "2026-01-01",
+                "x-default-is-example": False,
+            },
+            "keep": {"type": "integer", "default": 3},
+            "nested": {
+                "type": "object",
+                "properties": {
+                    "when": {
+                        "type": "string",
+                        "format": "date-time",
+                        "default": "2026-01-01T00:00:00Z",
+                    }
+                },
+            },
+        },
+    }
+    out = prepare_spec.prepare(minimal([], schemas={"Body": body}))
+    props = out["components"]["schemas"]["Body"]["properties"]
+    assert props["mode"] == {"type": "string", "example": "fast"}
+    assert props["at"] == {"type": "string", "format": "date", "default": "2026-01-01"}
+    assert props["keep"] == {"type": "integer", "default": 3}
+    assert props["nested"]["properties"]["when"] == {
+        "type": "string",
+        "format": "date-time",
+        "example": "2026-01-01T00:00:00Z",
+    }
+
+
+def test_override_marker_without_default_is_just_dropped() -> None:
+    assert prepared_schema(query("q", {"type": "string", "x-default-is-example": True})) == {
+        "type": "string"
+    }
+
+
+def test_facade_headers_dropped_whatever_their_case() -> None:
+    doc = minimal(
+        [
+            {"name": "Api-Version", "in": "header", "required": True, "schema": {"type": "string"}},
+            {
+                "name": "AMPERITY-TENANT",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+            {"name": "X-Other", "in": "header", "schema": {"type": "string"}},
+            query("api-version", {"type": "string"}),  # not a header: kept
+        ]
+    )
+    params = prepare_spec.prepare(doc)["paths"]["/things/{id}"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in params] == [
+        ("X-Other", "header"),
+        ("api-version", "query"),
+    ]
+
+
+def test_referenced_facade_headers_dropped_from_operation_and_components() -> None:
+    doc = minimal(
+        [
+            {"$ref": "#/components/parameters/Version"},
+            {"$ref": "#/components/parameters/Tenant"},
+            {"$ref": "#/components/parameters/Page"},
+        ],
+        parameters={
+            "Version": {
+                "name": "api-version",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "enum": ["2024-04-01"], "default": "2024-04-01"},
+            },
+            "Tenant": {
+                "name": "amperity-tenant",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+            "Page": {"name": "page", "in": "query", "schema": {"type": "integer", "default": 1}},
+            "Id": {
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "default": "t-1"},
+            },
+        },
+    )
+    out = prepare_spec.prepare(doc)
+    assert out["paths"]["/things/{id}"]["get"]["parameters"] == [
+        {"$ref": "#/components/parameters/Page"}
+    ]
+    params = out["components"]["parameters"]
+    assert sorted(params) == ["Id", "Page"]
+    assert params["Page"]["schema"] == {"type": "integer", "default": 1}
+    assert params["Id"]["schema"] == {"type": "string", "example": "t-1"}
+
+
+def test_operation_left_without_parameters_loses_the_key() -> None:
+    doc = minimal([{"name": "api-version", "in": "header", "schema": {"type": "string"}}])
+    assert "parameters" not in prepare_spec.prepare(doc)["paths"]["/things/{id}"]["get"]
+
+
+def test_additional_properties_false_removed_at_every_depth() -> None:
+    schemas = {
+        "Top": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "child": {"type": "object", "additionalProperties": False},
+                "list": {
+                    "type": "array",
+                    "items": {"type": "object", "additionalProperties": False},
+                },
+                "wrapped": {"allOf": [{"type": "object", "additionalProperties": False}]},
+            },
+        },
+        "Open": {"type": "object", "additionalProperties": True},
+        "Map": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+    out = prepare_spec.prepare(minimal([], schemas=schemas))["components"]["schemas"]
+    assert "additionalProperties" not in specio.dump(out["Top"])
+    assert out["Open"]["additionalProperties"] is True
+    assert out["Map"]["additionalProperties"] == {"type": "string"}
+
+
+def test_small_document_not_mutated() -> None:
+    doc = minimal(
+        [
+            {"name": "api-version", "in": "header", "schema": {"type": "string"}},
+            query(
+                "since",
+                {
+                    "type": "string",
+                    "format": "date",
+                    "default": "2026-01-01",
+                    "x-default-is-example": True,
+                },
+            ),
+        ],
+        schemas={
+            "S": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"a": {"type": "string", "default": "x", "example": "x"}},
+            }
+        },
+    )
+    snapshot = copy.deepcopy(doc)
+    out = prepare_spec.prepare(doc)
+    assert doc == snapshot
+    assert out != snapshot
+
+
+def test_cli_writes_prepared_copy(tmp_path: Path) -> None:
+    src = tmp_path / "in.yaml"
+    dst = tmp_path / "out.yaml"
+    doc = minimal([query("since", {"type": "string", "format": "date", "default": "2026-01-01"})])
+    specio.save(doc, src)
+    assert prepare_spec.main([str(src), str(dst)]) == 0
+    assert specio.load(dst) == prepare_spec.prepare(doc)
+    assert specio.load(src) == doc
+
+
+def test_cli_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert prepare_spec.main([]) == 2
+    assert "Usage" in capsys.readouterr().err

@@ -1,0 +1,378 @@
+"""`make spec` (scripts/update_spec.py): take a vendor document into openapi.yaml, keeping our
+additions and our prose, refusing breaking changes unless allowed.
+
+The repository's openapi.yaml is only ever read; every run writes to a temporary copy."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spec_diff
+import specio
+import update_spec
+from openapi_spec_validator import validate
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+MARK = "x-facade-addition"
+PROSE = "VENDOR PROSE"
+
+
+def with_vendor_prose(node: Any, names: bool = False) -> Any:
+    """Every description and summary replaced, as if the vendor had written them
+    (keys of name mappings, e.g. a property called "description", are left alone)."""
+    if isinstance(node, dict):
+        return {
+            key: PROSE
+            if not names and key in ("description", "summary")
+            else with_vendor_prose(value, key in update_spec.NAME_MAPS)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [with_vendor_prose(item) for item in node]
+    return node
+
+
+@functools.cache
+def _vendor() -> str:
+    return json.dumps(with_vendor_prose(update_spec.strip_additions(specio.load(SPEC_PATH))))
+
+
+@pytest.fixture(scope="module")
+def original() -> bytes:
+    return SPEC_PATH.read_bytes()
+
+
+@pytest.fixture
+def vendor() -> dict[str, Any]:
+    """The vendor's part of openapi.yaml, with vendor prose; a fresh copy for each test."""
+    doc: dict[str, Any] = json.loads(_vendor())
+    return doc
+
+
+@pytest.fixture
+def spec(tmp_path: Path, original: bytes) -> Path:
+    """A copy of openapi.yaml for the run to update."""
+    path = tmp_path / "openapi.yaml"
+    path.write_bytes(original)
+    return path
+
+
+def write(doc: dict[str, Any], path: Path) -> str:
+    if path.suffix == ".json":
+        path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    else:
+        specio.save(doc, path)
+    return str(path)
+
+
+def additions_present(doc: dict[str, Any]) -> None:
+    assert MARK in doc["paths"]["/campaign-drafts"]
+    assert doc["paths"]["/campaign-drafts"]["get"]["x-amperity-api-version"] == "unstable"
+    assert MARK in doc["paths"]["/v0/oauth2/token"]["post"]
+    schemas = doc["components"]["schemas"]
+    for name in ("CampaignDraft", "CampaignDraftList", "TokenRequest", "TokenResponse"):
+        assert MARK in schemas[name], name
+    for name in ("request_id", "trace_id"):
+        assert MARK in schemas["ErrorResponse"]["properties"][name], name
+    assert any(tag["name"] == "Authentication" and MARK in tag for tag in doc["tags"])
+
+
+def marked(node: Any) -> list[Any]:
+    """Every node carrying our marker."""
+    if isinstance(node, dict):
+        return [node] * (MARK in node) + [m for v in node.values() for m in marked(v)]
+    if isinstance(node, list):
+        return [m for v in node for m in marked(v)]
+    return []
+
+
+def test_vendor_document_is_a_plausible_vendor_document(vendor: dict[str, Any]) -> None:
+    text = json.dumps(vendor)
+    assert marked(vendor) == []
+    assert MARK not in text
+    assert PROSE in text
+    assert "/campaign-drafts" not in vendor["paths"]
+    assert "/v0/oauth2/token" not in vendor["paths"]
+    assert list(vendor["components"]["schemas"]["ErrorResponse"]["properties"]) == [
+        "status",
+        "message",
+    ]
+    validate(vendor)
+
+
+# -- (a) (b): the same vendor document gives back openapi.yaml byte for byte ---------------------
+
+
+def test_unchanged_vendor_document_from_a_path_changes_nothing(
+    vendor: dict[str, Any],
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = write(vendor, tmp_path / "vendor.yaml")
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    assert spec.read_bytes() == original
+    out = capsys.readouterr().out
+    assert "No differences." in out
+    assert "Our additions kept (11)" in out
+
+
+@pytest.fixture
+def serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Serve tmp_path/www over http on 127.0.0.1; yields the base URL."""
+    for name in (
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_unchanged_vendor_document_over_http_changes_nothing(
+    vendor: dict[str, Any], spec: Path, original: bytes, tmp_path: Path, serve: str
+) -> None:
+    write(vendor, tmp_path / "www" / "openapi.json")  # the vendor publishes JSON
+    assert update_spec.main(["--url", f"{serve}/openapi.json", "--spec", str(spec)]) == 0
+    assert spec.read_bytes() == original
+
+
+def test_http_error_is_unusable_input(
+    spec: Path, original: bytes, serve: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert update_spec.main(["--url", f"{serve}/missing.json", "--spec", str(spec)]) == 2
+    assert spec.read_bytes() == original
+    assert "HTTPError" in capsys.readouterr().err
+
+
+# -- (c) breaking vendor change ------------------------------------------------------------------
+
+
+def test_breaking_change_refused_then_allowed(
+    vendor: dict[str, Any],
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    segment = vendor["components"]["schemas"]["Segment"]
+    del segment["properties"]["status"]
+    segment["required"].remove("status")
+    source = write(vendor, tmp_path / "vendor.json")
+
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 1
+    assert spec.read_bytes() == original
+    captured = capsys.readouterr()
+    assert "[response-property-removed] GET /segments response 200.data[].status" in captured.out
+    assert "refusing 1 breaking change(s)" in captured.err
+    assert "ALLOW_BREAKING=1" in captured.err
+
+    assert update_spec.main(["--url", source, "--spec", str(spec), "--allow-breaking"]) == 0
+    merged = specio.load(spec)
+    assert "status" not in merged["components"]["schemas"]["Segment"]["properties"]
+    assert "status" not in merged["components"]["schemas"]["Segment"]["required"]
+    additions_present(merged)
+    validate(merged)
+    assert PROSE not in spec.read_text(encoding="utf-8")
+    # nothing else moved
+    changes = spec_diff.compare(specio.parse(original.decode()), merged)
+    assert [(c.kind, c.location) for c in changes] == [
+        ("response-property-removed", "GET /segments response 200.data[].status")
+    ]
+
+
+# -- (d) non-breaking vendor addition --------------------------------------------------------------
+
+
+def test_non_breaking_addition_accepted_without_vendor_prose(
+    vendor: dict[str, Any],
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    vendor["paths"]["/segments"]["get"]["parameters"].append(
+        {
+            "name": "name_contains",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": PROSE,
+        }
+    )
+    source = write(vendor, tmp_path / "vendor.json")
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    assert "[parameter-added] GET /segments query name_contains" in capsys.readouterr().out
+
+    text = spec.read_text(encoding="utf-8")
+    assert PROSE not in text
+    merged = specio.parse(text)
+    params = merged["paths"]["/segments"]["get"]["parameters"]
+    assert {"name": "name_contains", "in": "query", "required": False,
+            "schema": {"type": "string"}} in params  # fmt: skip
+    additions_present(merged)
+    validate(merged)
+    changes = spec_diff.compare(specio.parse(original.decode()), merged)
+    assert [(c.kind, c.breaking, c.location) for c in changes] == [
+        ("parameter-added", False, "GET /segments query name_contains")
+    ]
+
+
+def test_vendor_version_taken_our_info_and_servers_kept(
+    vendor: dict[str, Any], spec: Path, original: bytes, tmp_path: Path
+) -> None:
+    vendor["info"]["version"] = "2025-01-01"
+    vendor["servers"] = [{"url": "https://vendor.example/api"}]
+    source = write(vendor, tmp_path / "vendor.json")
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    merged, ours = specio.load(spec), specio.parse(original.decode())
+    assert merged["info"]["version"] == "2025-01-01"
+    assert merged["info"]["title"] == ours["info"]["title"]
+    assert merged["info"]["description"] == ours["info"]["description"]
+    assert merged["servers"] == ours["servers"]
+
+
+# -- (e) unusable input ----------------------------------------------------------------------------
+
+
+SWAGGER = {"swagger": "2.0", "info": {"title": "Amperity API", "version": "1"}, "paths": {}}
+INVALID_3 = {  # OpenAPI 3 in name, but an operation without responses
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {"/x": {"get": {"operationId": "x"}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("swagger.json", json.dumps(SWAGGER)),
+        ("garbage.yaml", "a: b: c\n  - ["),
+        ("garbage.json", "{not json at all"),
+        ("list.yaml", "- a\n- b\n"),
+        ("invalid.json", json.dumps(INVALID_3)),
+    ],
+)
+def test_unusable_vendor_document_exits_2_and_leaves_the_file_alone(
+    name: str,
+    content: str,
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    assert update_spec.main(["--url", str(source), "--spec", str(spec)]) == 2
+    assert spec.read_bytes() == original
+    err = capsys.readouterr().err
+    assert err.startswith(f"make spec: cannot use {source}: ")
+    if name == "swagger.json":
+        assert "expected an OpenAPI 3 document, found swagger 2.0" in err
+
+
+def test_missing_vendor_file_exits_2(
+    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert update_spec.main(["--url", str(tmp_path / "nope.json"), "--spec", str(spec)]) == 2
+    assert spec.read_bytes() == original
+    assert "FileNotFoundError" in capsys.readouterr().err
+
+
+# -- (f) the vendor starts shipping one of our additions -------------------------------------------
+
+
+def ships_request_id(vendor: dict[str, Any]) -> None:
+    vendor["components"]["schemas"]["ErrorResponse"]["properties"]["request_id"] = {
+        "type": "string",
+        "description": PROSE,
+    }
+
+
+def test_vendor_shipping_request_id_takes_over_with_a_note(
+    vendor: dict[str, Any], spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ships_request_id(vendor)
+    source = write(vendor, tmp_path / "vendor.json")
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "note: vendor now provides /components/schemas/ErrorResponse/properties/request_id; "
+        "our addition is dropped"
+    ) in out
+
+    text = spec.read_text(encoding="utf-8")
+    assert text.count("request_id:") == 1
+    assert PROSE not in text
+    merged = specio.parse(text)
+    props = merged["components"]["schemas"]["ErrorResponse"]["properties"]
+    assert list(props) == ["status", "message", "request_id", "trace_id"]
+    assert props["request_id"]["type"] == "string"
+    assert MARK in props["trace_id"]  # still ours
+    validate(merged)
+
+
+def test_vendor_shipped_request_id_is_no_longer_marked_as_ours(
+    vendor: dict[str, Any], spec: Path, tmp_path: Path
+) -> None:
+    ships_request_id(vendor)
+    source = write(vendor, tmp_path / "vendor.json")
+    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    props = specio.load(spec)["components"]["schemas"]["ErrorResponse"]["properties"]
+    assert MARK not in props["request_id"]
+
+
+# -- the helpers, directly -------------------------------------------------------------------------
+
+
+def test_strip_additions_removes_exactly_the_marked_nodes() -> None:
+    ours = specio.load(SPEC_PATH)
+    snapshot = copy.deepcopy(ours)
+    stripped = update_spec.strip_additions(ours)
+    assert ours == snapshot  # input untouched
+    assert marked(stripped) == []
+    assert set(ours["paths"]) - set(stripped["paths"]) == {"/campaign-drafts", "/v0/oauth2/token"}
+    gone = set(ours["components"]["schemas"]) - set(stripped["components"]["schemas"])
+    assert gone == {"CampaignDraft", "CampaignDraftList", "TokenRequest", "TokenResponse"}
+    assert [t["name"] for t in stripped["tags"]] == [
+        "Audit Events",
+        "Campaigns",
+        "Segments",
+        "Ingest",
+        "Workflow",
+    ]
+
+
+def test_merge_documents_round_trips_our_document() -> None:
+    ours = specio.load(SPEC_PATH)
+    merged, notes = update_spec.merge_documents(update_spec.strip_additions(ours), ours)
+    assert notes == []
+    assert specio.dump(merged) == SPEC_PATH.read_text(encoding="utf-8")
