@@ -1,0 +1,195 @@
+"""FakeAmperity: the public face of the fake, a real HTTP server for client tests."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from . import _data
+from ._auth import RateLimiter, TokenBook
+from ._faults import Fault, FaultBook
+from ._log import RecordedRequest, RequestLog
+from ._operations import Backend
+from ._routes import API_PREFIX
+from ._server import FakeHTTPServer
+from ._times import DEFAULT_ANCHOR, to_ms
+from ._workflows import WorkflowBook
+
+LIFECYCLES = ("polls", "time")
+
+
+class FakeAmperity:
+    """A local, deterministic stand-in for the Amperity API, served over real HTTP.
+
+    Clients are tested against real sockets (keep-alive, timeouts, dropped connections)
+    rather than mocked transports, so what passes here exercises the same code paths as
+    production. Data is generated once from `seed` and anchored at `anchor`; faults,
+    deprecation headers, token expiry and rate limiting are switched on by the test.
+    """
+
+    def __init__(
+        self,
+        tenant: str = "acme",
+        seed: int = 7,
+        *,
+        segments: int = 250,
+        campaigns: int = 40,
+        campaign_drafts: int = 12,
+        audit_events: int = 2000,
+        ingest_jobs: int = 60,
+        workflows: int = 80,
+        default_page_size: int = 100,
+        max_page_size: int = 1000,
+        rate_limit: int | None = None,
+        token_ttl: float = 3600,
+        lifecycle: str = "polls",
+        step_seconds: float = 0.05,
+        failing_configs: Iterable[str] = ("cg-fail",),
+        port: int = 0,
+        host: str = "127.0.0.1",
+        anchor: datetime = DEFAULT_ANCHOR,
+        token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> None:
+        if lifecycle not in LIFECYCLES:
+            raise ValueError(f"lifecycle must be one of {LIFECYCLES}, got {lifecycle!r}")
+        if not 1 <= default_page_size <= max_page_size:
+            raise ValueError("need 1 <= default_page_size <= max_page_size")
+        self.tenant = tenant
+        self.seed = seed
+        self.host = host
+        self.token = token or "fake-static-" + secrets.token_urlsafe(24)
+        self.client_id = client_id or f"{tenant}-fake-client"
+        self.client_secret = client_secret or secrets.token_urlsafe(24)
+        self._port = port
+        self._anchor_ms = to_ms(anchor)
+        self._origin = time.monotonic()
+        data = _data.build(
+            seed=seed,
+            tenant=tenant,
+            anchor_ms=self._anchor_ms,
+            segments=segments,
+            campaigns=campaigns,
+            campaign_drafts=campaign_drafts,
+            audit_events=audit_events,
+            ingest_jobs=ingest_jobs,
+            workflows=workflows,
+        )
+        self._tokens = TokenBook(self.token, self.client_id, self.client_secret, token_ttl)
+        self._limiter = RateLimiter(rate_limit)
+        self._backend = Backend(
+            tenant=tenant,
+            data=data,
+            workflows=WorkflowBook(
+                data.workflows,
+                seed=seed,
+                tenant=tenant,
+                lifecycle=lifecycle,
+                step_seconds=step_seconds,
+                failing_configs=failing_configs,
+                now_ms=self.now_ms,
+            ),
+            tokens=self._tokens,
+            limiter=self._limiter,
+            default_page_size=default_page_size,
+            max_page_size=max_page_size,
+        )
+        self._log = RequestLog()
+        self._faults = FaultBook()
+        self._server: FakeHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def now_ms(self) -> int:
+        """The fake's clock: the anchor plus real time elapsed since construction."""
+        return self._anchor_ms + int((time.monotonic() - self._origin) * 1000)
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeAmperity is not running; call start() or use `with`")
+        return self._server.server_port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}{API_PREFIX}"
+
+    def start(self) -> Self:
+        if self._server is not None:
+            return self
+        server = FakeHTTPServer((self.host, self._port), self._backend, self._log, self._faults)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"fake-amperity-{server.server_port}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def inject(self, fault: Fault) -> None:
+        self._faults.add(fault)
+
+    def set_deprecation(
+        self,
+        deprecation: str | None = None,
+        sunset: str | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Mark one operation (or, with operation=None, every one) deprecated; None clears."""
+        backend = self._backend
+        with backend.deprecation_lock:
+            if deprecation is None and sunset is None:
+                backend.deprecations.pop(operation, None)
+            else:
+                backend.deprecations[operation] = (deprecation, sunset)
+
+    def expire_tokens(self) -> None:
+        """Every OAuth token issued so far goes stale at once; the static token stays valid."""
+        self._tokens.expire_all()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self._log.snapshot()
+
+    def reset(self) -> None:
+        """Forget requests, pending faults, the request counter and the rate window; keep data."""
+        self._log.clear()
+        self._faults.clear()
+        self._limiter.clear()
+
+    def count(self, operation: str | None = None, status: int | None = None) -> int:
+        return sum(
+            1
+            for r in self._log.snapshot()
+            if (operation is None or r.operation == operation)
+            and (status is None or r.status == status)
+        )

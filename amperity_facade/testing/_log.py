@@ -1,0 +1,41 @@
+"""The request log tests assert on: what the client sent and what the fake answered."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class RecordedRequest:
+    """One request as received; `status` is filled in just before the answer is written
+    (0 when a "drop" fault closed the connection instead)."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    operation: str | None
+    status: int
+    at: float
+
+
+class RequestLog:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: list[RecordedRequest] = []
+
+    def record(self, entry: RecordedRequest) -> int:
+        """Returns the request's 1-based number, which request_number faults match."""
+        with self.lock:
+            self.entries.append(entry)
+            return len(self.entries)
+
+    def snapshot(self) -> list[RecordedRequest]:
+        with self.lock:
+            return list(self.entries)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()

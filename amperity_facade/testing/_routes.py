@@ -1,0 +1,47 @@
+"""Which operationId a method and path name; known before any check so the log can say it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+API_PREFIX = "/api"
+TOKEN_PATH = "/v0/oauth2/token"
+STATIC: dict[str, dict[str, str]] = {
+    "/audit-events": {"GET": "list-events"},
+    "/campaigns": {"GET": "list-campaign"},
+    "/campaign-drafts": {"GET": "list-campaign-draft"},
+    "/segments": {"GET": "list-segment"},
+    "/ingest/jobs": {"GET": "list-ingest-jobs"},
+    "/workflow/runs": {"GET": "list-workflows", "POST": "run-workflow"},
+    TOKEN_PATH: {"POST": "create-token"},
+}
+GET_INGEST_JOB = {"GET": "get-ingest-job"}
+GET_WORKFLOW = {"GET": "get-workflow"}
+STOP_WORKFLOW = {"POST": "stop-workflow"}
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: dict[str, str]
+    param: str | None
+    is_token: bool
+
+
+def resolve(raw_path: str) -> Route | None:
+    """Split before percent-decoding, so an id containing %2F stays one path segment."""
+    if not raw_path.startswith(API_PREFIX + "/"):
+        return None
+    rel = raw_path[len(API_PREFIX) :]
+    static = STATIC.get(rel)
+    if static is not None:
+        return Route(static, None, rel == TOKEN_PATH)
+    parts = rel.split("/")
+    if len(parts) == 4 and parts[3] and parts[1:3] == ["ingest", "jobs"]:
+        return Route(GET_INGEST_JOB, unquote(parts[3]), False)
+    if len(parts) in (4, 5) and parts[3] and parts[1:3] == ["workflow", "runs"]:
+        if len(parts) == 4:
+            return Route(GET_WORKFLOW, unquote(parts[3]), False)
+        if parts[4] == "stop":
+            return Route(STOP_WORKFLOW, unquote(parts[3]), False)
+    return None
