@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec lint typecheck test demo clean
+.PHONY: install generate check-generated spec lint typecheck test demo clean cassettes record-real
 
 install: $(STAMP)
 
@@ -32,6 +32,15 @@ lint: $(STAMP)
 
 test: $(STAMP) lint check-generated
 	$(PY) -m pytest
+
+# Re-record tests/cassettes from the embedded fake tenant (deterministic: no diff if unchanged).
+cassettes: $(STAMP)
+	$(PY) scripts/record_cassettes.py
+
+# Read-only calls against the tenant in AMPERITY_TENANT (+ credentials): tests/cassettes_real/.
+# Never run in CI; review the files before committing them.
+record-real: $(STAMP)
+	$(PY) scripts/record_cassettes.py --real
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,8 @@ class FakeAmperity:
 
     Clients are tested against real sockets (keep-alive, timeouts, dropped connections)
     rather than mocked transports, so what passes here exercises the same code paths as
-    production. Data is generated once from `seed` and anchored at `anchor`; faults,
+    production. Data is generated once from `seed` and anchored at `anchor` (where the
+    clock stays, if `frozen_clock`); faults,
     deprecation headers, token expiry and rate limiting are switched on by the test.
     """
 
@@ -56,6 +57,7 @@ class FakeAmperity:
         token: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        frozen_clock: bool = False,
     ) -> None:
         if lifecycle not in LIFECYCLES:
             raise ValueError(f"lifecycle must be one of {LIFECYCLES}, got {lifecycle!r}")
@@ -70,6 +72,7 @@ class FakeAmperity:
         self._port = port
         self._anchor_ms = to_ms(anchor)
         self._origin = time.monotonic()
+        self._frozen = frozen_clock
         data = _data.build(
             seed=seed,
             tenant=tenant,
@@ -106,7 +109,12 @@ class FakeAmperity:
         self._thread: threading.Thread | None = None
 
     def now_ms(self) -> int:
-        """The fake's clock: the anchor plus real time elapsed since construction."""
+        """The fake's clock: the anchor plus real time elapsed since construction.
+
+        With `frozen_clock=True` it stays at the anchor, so recordings are reproducible.
+        """
+        if self._frozen:
+            return self._anchor_ms
         return self._anchor_ms + int((time.monotonic() - self._origin) * 1000)
 
     @property
