@@ -79,6 +79,9 @@ class Amperity(BaseClient):
             transport=RetryTransport(shared.pool, self._policy(), shared.limiter, owns_inner=owner),
             timeout=options.timeout,
             follow_redirects=False,  # never carry Authorization anywhere we did not aim it
+            # Proxy mounts from the environment would bypass the retry/rate-limit transport;
+            # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
+            trust_env=False,
         )
         self._gen = GeneratedClient(base_url=options.base_url)
         self._gen.set_httpx_client(self._http)
