@@ -30,6 +30,11 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# The main job, end to end, against the embedded fake tenant (or, with AMPERITY_TENANT and
+# credentials set, the read-only part against that tenant).
+demo: $(STAMP)
+	$(VENV)/bin/amperity demo
+
 test: $(STAMP) lint check-generated
 	$(PY) -m pytest
 

@@ -1,0 +1,287 @@
+"""The commands that talk to a tenant: listings, single objects, running workflows.
+
+Everything goes through the `Amperity` client, so the CLI inherits its retries, rate
+limiting, pagination and error classes instead of re-implementing them; this module only
+decides what to ask for and how to show it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from argparse import Namespace
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from amperity_api.models import (
+    AuditEvent,
+    Campaign,
+    CampaignDraft,
+    IngestJobDetails,
+    Segment,
+    Workflow,
+)
+
+from .. import _workflows
+from .._client import Amperity
+from .._pagination import Paginator
+from ..errors import WorkflowTimeoutError
+from ._export import Progress, export, open_output
+from ._output import CliError, Column, choose_format, field, fields, make_writer, write_one
+
+SECRETS: set[str] = set()  # every credential seen in this run, scrubbed from error lines
+DEFAULT_TIMEOUT = 3600.0
+DEFAULT_POLL_INTERVAL = 10.0
+
+
+def say(message: str) -> None:
+    """Diagnostics go to stderr so stdout stays pure data for pipes."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_token_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            token = handle.read().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise CliError(f"cannot read token file {path}: {reason}", 2) from None
+    if not token:
+        raise CliError(f"token file {path} is empty", 2)
+    SECRETS.add(token)
+    return token
+
+
+def open_client(args: Namespace) -> Amperity:
+    """A client from the global options, the environment and --token-file.
+
+    Missing tenant or credentials are reported here in CLI terms (options and variables)
+    rather than with the library's keyword-argument wording.
+    """
+    env = os.environ
+    SECRETS.update(
+        env[name] for name in ("AMPERITY_TOKEN", "AMPERITY_CLIENT_SECRET") if env.get(name)
+    )
+    if not (args.tenant or env.get("AMPERITY_TENANT")):
+        raise CliError("no tenant: pass --tenant ID or set AMPERITY_TENANT", 2)
+    token = read_token_file(args.token_file) if args.token_file else None
+    if token is None and not (
+        env.get("AMPERITY_TOKEN")
+        or env.get("AMPERITY_CLIENT_ID")
+        or env.get("AMPERITY_CLIENT_SECRET")
+    ):
+        raise CliError(
+            "no credentials: set AMPERITY_TOKEN, or AMPERITY_CLIENT_ID and "
+            "AMPERITY_CLIENT_SECRET, or pass --token-file PATH",
+            2,
+        )
+    return Amperity(
+        tenant=args.tenant, token=token, base_url=args.base_url, api_version=args.api_version
+    )
+
+
+# --- listings ----------------------------------------------------------------------------
+
+
+def _total(key: str) -> Column:
+    def get(row: Any) -> int:
+        return sum(t.get(key) or 0 for t in row.get("tables") or [] if isinstance(t, dict))
+
+    return Column(key, get)
+
+
+def _states(row: Any) -> str:
+    states = [t.get("state") for t in row.get("tables") or [] if isinstance(t, dict)]
+    return ",".join(sorted({str(s) for s in states if s}))
+
+
+INGEST_COLUMNS = (
+    *fields("id", "workflow_id"),
+    Column("tables", lambda row: len(row.get("tables") or [])),
+    Column("state", _states),
+    *(_total(key) for key in ("read", "inserted", "updated", "errors")),
+)
+WORKFLOW_COLUMNS = fields("id", "state", "type", "name", "created_at", "ended_at")
+TASK_COLUMNS = fields("label", "state", "execution_type", "created_at", "ended_at", "id")
+TABLE_COLUMNS = fields("table_name", "state", "read", "inserted", "updated", "errors", "rejected")
+
+Fetch = Callable[[Amperity, Namespace], Paginator[Any]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    label: str
+    model: type[Any]
+    columns: tuple[Column, ...]
+    fetch: Fetch
+
+
+def _page_args(args: Namespace) -> dict[str, Any]:
+    return {"limit": args.limit, "max_items": args.max_items}
+
+
+LISTINGS: dict[str, Listing] = {
+    "segments": Listing(
+        "segments",
+        Segment,
+        fields("id", "name", "status"),
+        lambda c, a: c.segments.list(**_page_args(a)),
+    ),
+    "campaigns": Listing(
+        "campaigns",
+        Campaign,
+        fields("id", "name", "deliver_at"),
+        lambda c, a: c.campaigns.list(
+            destination_data_template_id=a.destination_data_template_id, **_page_args(a)
+        ),
+    ),
+    "campaign-drafts": Listing(
+        "campaign drafts",
+        CampaignDraft,
+        fields("id", "name", "deliver_at"),
+        lambda c, a: c.campaign_drafts.list(
+            destination_data_template_id=a.destination_data_template_id, **_page_args(a)
+        ),
+    ),
+    "audit-events": Listing(
+        "audit events",
+        AuditEvent,
+        (
+            field("happened_at"),
+            field("event_type"),
+            field("principal_email", "principal"),
+            field("object_id"),
+            field("object_name"),
+        ),
+        lambda c, a: c.audit_events.list(happened_from=a.from_, happened_to=a.to, **_page_args(a)),
+    ),
+    "ingest-jobs": Listing(
+        "ingest jobs",
+        IngestJobDetails,
+        INGEST_COLUMNS,
+        lambda c, a: c.ingest_jobs.list(created_from=a.from_, created_to=a.to, **_page_args(a)),
+    ),
+    "workflows": Listing(
+        "workflows",
+        Workflow,
+        WORKFLOW_COLUMNS,
+        lambda c, a: c.workflows.list(
+            state=a.state,
+            type=a.type,
+            created_from=a.created_from,
+            created_to=a.created_to,
+            ended_from=a.ended_from,
+            ended_to=a.ended_to,
+            **_page_args(a),
+        ),
+    ),
+}
+
+
+def list_items(args: Namespace) -> int:
+    """`<resource> list`: stream every page into the chosen format."""
+    listing = LISTINGS[args.resource]
+    fmt = choose_format(args.format, args.output, sys.stdout)
+    with open_client(args) as client:
+        paginator = listing.fetch(client, args)  # bad arguments fail before a file is made
+        with open_output(args.output) as stream:
+            writer = make_writer(
+                fmt, stream, model=listing.model, columns=listing.columns, warn=say
+            )
+            progress = Progress.for_export(listing.label, args.output, sys.stdout, sys.stderr)
+            stats = export(paginator.pages(), [writer], progress)
+    if args.output not in (None, "-"):
+        say(f"wrote {stats.items:,} {listing.label} ({stats.pages} pages) to {args.output}")
+    return 0
+
+
+# --- single objects ----------------------------------------------------------------------
+
+
+def _show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) -> None:
+    fmt = choose_format(args.format, args.output, sys.stdout)
+    with open_output(args.output) as stream:
+        write_one(fmt, stream, item.to_dict(), model=type(item), details=details)
+
+
+def get_ingest_job(args: Namespace) -> int:
+    with open_client(args) as client:
+        job = client.ingest_jobs.get(args.id)
+    _show(args, job, {"tables": TABLE_COLUMNS})
+    return 0
+
+
+def get_workflow(args: Namespace) -> int:
+    with open_client(args) as client:
+        workflow = client.workflows.get(args.id, view="verbose" if args.verbose else None)
+    _show(args, workflow, {"task_instances": TASK_COLUMNS})
+    return 0
+
+
+def stop_workflow(args: Namespace) -> int:
+    with open_client(args) as client:
+        workflow = client.workflows.stop(args.id)
+    _show(args, workflow, {})
+    return 0
+
+
+def run_workflow(args: Namespace) -> int:
+    """`workflows run`: start, and with --wait follow it to the end, narrating on stderr."""
+    if not args.wait and (args.timeout is not None or args.poll_interval is not None):
+        raise CliError("--timeout and --poll-interval only make sense with --wait", 2)
+    with open_client(args) as client:
+        workflow = client.workflows.run(
+            args.config_id, range_from=args.range_from, range_to=args.range_to,
+            run_mode=args.run_mode,
+        )  # fmt: skip
+        if args.wait:
+            try:
+                workflow = follow(
+                    client,
+                    workflow,
+                    timeout=args.timeout or DEFAULT_TIMEOUT,
+                    poll_interval=args.poll_interval or DEFAULT_POLL_INTERVAL,
+                    report=say,
+                )
+            except KeyboardInterrupt:
+                say(
+                    f"interrupted; workflow {workflow.id} keeps running on the tenant "
+                    f"(stop it with: amperity workflows stop {workflow.id})"
+                )
+                return 130
+    _show(args, workflow, {})
+    return 0
+
+
+def follow(
+    client: Amperity,
+    workflow: Workflow,
+    *,
+    timeout: float,
+    poll_interval: float,
+    report: Callable[[str], None],
+) -> Workflow:
+    """Poll with `client.workflows.get` until the workflow ends, reporting each new state.
+
+    The same policy as `Workflows.wait` (pauses growing up to `poll_interval`, the same
+    success and failure states, the same exceptions) but with a voice: `wait` is silent.
+    """
+    timeout, poll_interval = _workflows.check_wait(timeout, poll_interval)
+    start = time.monotonic()
+    deadline = start + timeout
+    delays = _workflows.poll_delays(poll_interval)
+    report(f"workflow {workflow.id} ({workflow.name}): {workflow.state}")
+    state = workflow.state
+    while True:
+        if _workflows.outcome(workflow) is not None:  # raises WorkflowFailedError
+            return workflow
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WorkflowTimeoutError(workflow, timeout)
+        time.sleep(min(next(delays), remaining))
+        workflow = client.workflows.get(workflow.id)
+        if workflow.state != state:
+            state = workflow.state
+            report(f"workflow {workflow.id}: {state} after {time.monotonic() - start:.1f}s")
