@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,8 @@ def test_demo_against_the_embedded_fake(
     clean_env: pytest.MonkeyPatch, run: Run, tmp_path: Path
 ) -> None:
     out = tmp_path / "demo-out"
-    started = time.monotonic()
     result = run("demo", "--out", str(out))
     assert result.code == 0, result.err
-    assert time.monotonic() - started < 10
 
     with (out / "audit-events.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))

@@ -181,14 +181,11 @@ def test_rate_limit_shared_across_threads(api: MockAPI) -> None:
             threading.Thread(target=lambda: [client.workflows.get("wf-1") for _ in range(6)])
             for _ in range(4)
         ]
-        start = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        elapsed = time.monotonic() - start
     stamps.sort()
     assert len(stamps) == 24
     for i in range(10, 24):
         assert stamps[i] - stamps[i - 10] >= 1.0
-    assert elapsed < 3.5
