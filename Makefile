@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec lint typecheck test demo clean cassettes record-real
+.PHONY: install generate check-generated spec lint typecheck test demo clean bench cassettes record-real
 
 install: $(STAMP)
 
@@ -46,6 +46,9 @@ cassettes: $(STAMP)
 # Never run in CI; review the files before committing them.
 record-real: $(STAMP)
 	$(PY) scripts/record_cassettes.py --real
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,7 +30,7 @@ from ._operations import Call, PageSource
 from ._pagination import AsyncPaginator
 from ._retry import RetryPolicy
 from ._transport import AsyncRetryTransport
-from .errors import WorkflowTimeoutError
+from .errors import APIResponseValidationError, WorkflowTimeoutError
 
 T = TypeVar("T")
 
@@ -111,11 +111,20 @@ class AsyncAmperity(BaseClient):
         return derived
 
     async def _execute(self, call: Call[T]) -> T:
-        try:
-            response = await self._http.request(**call.kwargs)
-        except httpx.TransportError as exc:
-            raise self._transport_error(call, exc) from exc
-        return self._finish(call, response)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(**call.kwargs)
+            except httpx.TransportError as exc:
+                raise self._transport_error(call, exc) from exc
+            try:
+                return self._finish(call, response)
+            except APIResponseValidationError as exc:
+                delay = self._unreadable_retry(call, exc, attempt)
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
+            attempt += 1
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None

@@ -24,12 +24,15 @@ from ._retry import RetryPolicy
 from .errors import (
     AmperityDeprecationWarning,
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     status_error,
 )
 
 T = TypeVar("T")
 log = logging.getLogger("amperity_facade")
+# Operations a second request could repeat the side effect of (no idempotency key exists).
+UNSAFE_OPERATIONS = frozenset({"run-workflow"})
 
 
 class DeprecationNotices:
@@ -120,6 +123,21 @@ class BaseClient:
         if response.status_code >= 300:
             raise status_error(response)
         return call.parse(self._gen, response)
+
+    def _unreadable_retry(
+        self, call: Call[Any], exc: APIResponseValidationError, attempt: int
+    ) -> float | None:
+        """Seconds to wait before asking again for a read whose 200 body was not JSON."""
+        if not exc.unreadable or call.operation in UNSAFE_OPERATIONS:
+            return None
+        if attempt >= self._options.max_retries:
+            return None
+        delay = self._shared.policy.backoff(attempt)
+        log.warning(
+            "retrying %s after an unreadable %d answer in %.2fs (retry %d of %d)",
+            call.operation, exc.status_code, delay, attempt + 1, self._options.max_retries,
+        )  # fmt: skip
+        return delay
 
     @staticmethod
     def _transport_error(call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:

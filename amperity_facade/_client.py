@@ -29,7 +29,7 @@ from ._operations import Call, Page, PageSource
 from ._pagination import Paginator
 from ._retry import RetryPolicy
 from ._transport import RetryTransport
-from .errors import WorkflowTimeoutError
+from .errors import APIResponseValidationError, WorkflowTimeoutError
 
 T = TypeVar("T")
 
@@ -108,11 +108,20 @@ class Amperity(BaseClient):
         return derived
 
     def _execute(self, call: Call[T]) -> T:
-        try:
-            response = self._http.request(**call.kwargs)
-        except httpx.TransportError as exc:
-            raise self._transport_error(call, exc) from exc
-        return self._finish(call, response)
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(**call.kwargs)
+            except httpx.TransportError as exc:
+                raise self._transport_error(call, exc) from exc
+            try:
+                return self._finish(call, response)
+            except APIResponseValidationError as exc:
+                delay = self._unreadable_retry(call, exc, attempt)
+                if delay is None:
+                    raise
+            time.sleep(delay)
+            attempt += 1
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None

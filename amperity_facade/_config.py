@@ -24,8 +24,9 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_RATE_LIMIT = 10.0
 
 _TENANT = re.compile(r"[A-Za-z0-9_-]+")
-_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BAD_SECRET = re.compile(r"[\s\x00-\x1f\x7f]")
+_VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
 class _NotGiven:
@@ -92,8 +93,10 @@ def check_secret(name: str, value: object) -> str:
     """Validate a credential without ever putting its value in the message."""
     if not isinstance(value, str) or not value:
         raise ConfigurationError(f"{name} must be a non-empty string")
-    if _BAD_SECRET.search(value):
-        raise ConfigurationError(f"{name} contains whitespace or control characters")
+    if not _VISIBLE_ASCII.fullmatch(value):
+        raise ConfigurationError(
+            f"{name} contains whitespace or control characters (only visible ASCII is allowed)"
+        )
     return value
 
 
@@ -131,7 +134,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def check_base_url(base_url: object) -> str:
-    if not isinstance(base_url, str) or not base_url or _BAD_SECRET.search(base_url):
+    if not isinstance(base_url, str) or not base_url or _CONTROL.search(base_url):
         raise ConfigurationError(
             f"base_url {base_url!r} is malformed: expected something like https://acme.amperity.com/api"
         )

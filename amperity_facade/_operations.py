@@ -9,6 +9,7 @@ turning list answers into pages. The sync and async clients both execute these `
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -85,6 +86,7 @@ def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Res
                 f"{where}: the {response.status_code} answer is not the documented JSON "
                 f"({type(exc).__name__}: {str(exc)[:120]})",
                 response=response,
+                unreadable=isinstance(exc, ValueError) and _not_json(response),
             ) from None
         if not isinstance(parsed, model):
             raise APIResponseValidationError(
@@ -93,6 +95,14 @@ def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Res
         return parsed
 
     return parse
+
+
+def _not_json(response: httpx.Response) -> bool:
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return True
+    return False
 
 
 def _page_parser(
@@ -256,6 +266,8 @@ def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
     if view is not None and view not in VIEWS:
         raise ConfigurationError(f"view must be one of {VIEWS}, got {view!r}")
     kwargs = get_workflow._get_kwargs(workflow_id, view=_unset(view))  # type: ignore[arg-type]
+    if not kwargs.get("params"):  # httpx re-parses the URL for any params, even empty ones
+        kwargs.pop("params", None)
     return Call("get-workflow", kwargs, _parser(get_workflow, Workflow))
 
 

@@ -60,12 +60,18 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(AmperityError):
-    """A successful answer whose body could not be parsed as the documented JSON."""
+    """A successful answer whose body could not be parsed as the documented JSON.
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    `unreadable` is True when the body is not JSON at all (cut short, an HTML page): reads
+    are retried on that, since a proxy glitch is transient; a body that is JSON but not the
+    documented shape is not retried, because asking again gives the same answer.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, unreadable: bool = False) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
+        self.unreadable = unreadable
 
 
 class APIStatusError(AmperityError):

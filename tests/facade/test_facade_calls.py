@@ -163,10 +163,31 @@ def test_html_error_body_gives_short_excerpt(api: MockAPI, client: Amperity) -> 
     assert len(info.value.message) <= 200 and "<" not in info.value.message
 
 
-def test_malformed_success_body_raises_validation_error(api: MockAPI, client: Amperity) -> None:
-    api.on("GET", "/segments", httpx.Response(200, text='{"data": [{"id": "se'))
-    with pytest.raises(errors.APIResponseValidationError, match="not the documented JSON"):
+def test_unreadable_success_body_is_read_again(api: MockAPI, client: Amperity) -> None:
+    api.on("GET", "/segments", httpx.Response(200, text='{"data": [{"id": "se'), page([SEG]))
+    assert [s.id for s in client.segments.list()] == ["seg-1"]
+    assert len(api.requests) == 2
+
+
+def test_unreadable_body_raises_once_retries_run_out(api: MockAPI, client: Amperity) -> None:
+    api.on("GET", "/segments", httpx.Response(200, text="<html>proxy</html>"))
+    with pytest.raises(errors.APIResponseValidationError, match="not the documented JSON") as info:
         list(client.segments.list())
+    assert info.value.unreadable and len(api.requests) == 4
+
+
+def test_wrong_shape_is_not_retried(api: MockAPI, client: Amperity) -> None:
+    api.on("GET", "/segments", httpx.Response(200, json={"data": [{"id": "seg-1"}]}))
+    with pytest.raises(errors.APIResponseValidationError) as info:
+        list(client.segments.list())
+    assert not info.value.unreadable and len(api.requests) == 1
+
+
+def test_unreadable_run_answer_is_not_resent(api: MockAPI, client: Amperity) -> None:
+    api.on("POST", "/workflow/runs", httpx.Response(201, text='{"id": "wf-'))
+    with pytest.raises(errors.APIResponseValidationError):
+        client.workflows.run("cg-1")
+    assert len(api.requests) == 1
 
 
 def test_unknown_fields_stay_reachable(api: MockAPI, client: Amperity) -> None:
