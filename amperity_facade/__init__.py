@@ -8,13 +8,27 @@ Returned objects are the generated models of `amperity_api.models`.
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from . import errors
-from ._async_client import AsyncAmperity, AsyncPaginator
 from ._client import Amperity
 from ._operations import Page
 from ._pagination import Paginator
 from ._retry import RetryPolicy
 from .errors import AmperityDeprecationWarning
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncAmperity, AsyncPaginator
+
+
+def __getattr__(name: str) -> Any:
+    """The async client loads on first use, so sync-only programs never import asyncio."""
+    if name in ("AsyncAmperity", "AsyncPaginator"):
+        from . import _async_client
+
+        return getattr(_async_client, name)
+    raise AttributeError(f"module 'amperity_facade' has no attribute {name!r}")
+
 
 __all__ = [
     "Amperity",

@@ -9,18 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from amperity_api.client import Client as GeneratedClient
-from amperity_api.models import (
-    AuditEvent,
-    Campaign,
-    CampaignDraft,
-    IngestJobDetails,
-    Segment,
-    Workflow,
-)
 
 from . import _config, _operations, _workflows
 from ._base import BaseClient, Shared
@@ -31,6 +22,16 @@ from ._pagination import AsyncPaginator
 from ._retry import RetryPolicy
 from ._transport import AsyncRetryTransport
 from .errors import APIResponseValidationError, WorkflowTimeoutError
+
+if TYPE_CHECKING:
+    from amperity_api.models import (
+        AuditEvent,
+        Campaign,
+        CampaignDraft,
+        IngestJobDetails,
+        Segment,
+        Workflow,
+    )
 
 T = TypeVar("T")
 
@@ -86,6 +87,8 @@ class AsyncAmperity(BaseClient):
             # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
             trust_env=False,
         )
+        from amperity_api.client import Client as GeneratedClient
+
         self._gen = GeneratedClient(base_url=options.base_url)
         self._gen.set_async_httpx_client(self._http)
         self.segments = Segments(self)

@@ -8,15 +8,17 @@ caches the token until shortly before it expires, lets exactly one thread (sync)
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .errors import AuthenticationError, error_details
+
+if TYPE_CHECKING:
+    import asyncio
 
 TOKEN_PATH = "/v0/oauth2/token"
 # Refresh this long before the announced expiry (or a tenth of the lifetime, if shorter).
@@ -134,6 +136,8 @@ class ClientCredentialsAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         if self._task_lock is None:
+            import asyncio  # only async clients need it
+
             self._task_lock = asyncio.Lock()
         async with self._task_lock:
             token = self._current(None)

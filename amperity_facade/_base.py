@@ -11,16 +11,19 @@ import logging
 import threading
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from amperity_api.client import Client as GeneratedClient
 
 from ._auth import BearerTokenAuth, ClientCredentialsAuth
 from ._config import Options
 from ._operations import Call
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from amperity_api.client import Client as GeneratedClient
+
 from .errors import (
     AmperityDeprecationWarning,
     APIConnectionError,

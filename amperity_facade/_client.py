@@ -8,18 +8,9 @@ limiting and retries; the tenant and api-version headers are the client's defaul
 from __future__ import annotations
 
 import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from amperity_api.client import Client as GeneratedClient
-from amperity_api.models import (
-    AuditEvent,
-    Campaign,
-    CampaignDraft,
-    IngestJobDetails,
-    Segment,
-    Workflow,
-)
 
 from . import _config, _operations, _workflows
 from ._base import BaseClient, Shared
@@ -30,6 +21,16 @@ from ._pagination import Paginator
 from ._retry import RetryPolicy
 from ._transport import RetryTransport
 from .errors import APIResponseValidationError, WorkflowTimeoutError
+
+if TYPE_CHECKING:
+    from amperity_api.models import (
+        AuditEvent,
+        Campaign,
+        CampaignDraft,
+        IngestJobDetails,
+        Segment,
+        Workflow,
+    )
 
 T = TypeVar("T")
 
@@ -83,6 +84,8 @@ class Amperity(BaseClient):
             # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
             trust_env=False,
         )
+        from amperity_api.client import Client as GeneratedClient
+
         self._gen = GeneratedClient(base_url=options.base_url)
         self._gen.set_httpx_client(self._http)
         self.segments = Segments(self)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from dateutil.parser import isoparse
-
 from .errors import ConfigurationError
 
 UTC = dt.UTC
@@ -22,6 +20,8 @@ def to_datetime(value: object, name: str) -> dt.datetime:
     elif isinstance(value, dt.date):
         moment = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
+        from dateutil.parser import isoparse  # only strings need it; it is slow to import
+
         try:
             moment = isoparse(value.strip())
         except (ValueError, OverflowError):

@@ -12,31 +12,21 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
-from amperity_api.api.audit_events import list_events
-from amperity_api.api.campaigns import list_campaign, list_campaign_draft
-from amperity_api.api.ingest import get_ingest_job, list_ingest_jobs
-from amperity_api.api.segments import list_segment
-from amperity_api.api.workflow import get_workflow, list_workflows, run_workflow, stop_workflow
-from amperity_api.client import Client as GeneratedClient
-from amperity_api.models import (
-    AuditEvent,
-    AuditEventList,
-    Campaign,
-    CampaignDraft,
-    CampaignDraftList,
-    CampaignList,
-    IngestJobDetails,
-    IngestJobDetailsList,
-    Segment,
-    SegmentList,
-    Workflow,
-    WorkflowList,
-    WorkflowRunRequest,
-)
-from amperity_api.types import UNSET, Unset
+
+if TYPE_CHECKING:  # the generated package is imported on first use: it is most of import time
+    from amperity_api.client import Client as GeneratedClient
+    from amperity_api.models import (
+        AuditEvent,
+        Campaign,
+        CampaignDraft,
+        IngestJobDetails,
+        Segment,
+        Workflow,
+    )
+    from amperity_api.types import Unset
 
 from ._config import UNSTABLE
 from ._dates import Moment, optional_datetime, to_datetime, windows
@@ -120,6 +110,8 @@ def _page_parser(
 
 
 def _unset(value: T | None) -> T | Unset:
+    from amperity_api.types import UNSET
+
     return UNSET if value is None else value
 
 
@@ -171,12 +163,18 @@ def _listing(
 
 
 def segments(*, limit: int | None, with_total: bool) -> PageSource[Segment]:
+    from amperity_api.api.segments import list_segment
+    from amperity_api.models.segment_list import SegmentList
+
     return _listing("list-segment", list_segment, SegmentList, limit=limit, with_total=with_total)
 
 
 def campaigns(
     *, limit: int | None, with_total: bool, destination_data_template_id: str | None
 ) -> PageSource[Campaign]:
+    from amperity_api.api.campaigns import list_campaign
+    from amperity_api.models.campaign_list import CampaignList
+
     return _listing(
         "list-campaign", list_campaign, CampaignList, limit=limit, with_total=with_total,
         destination_data_template_id=_unset(destination_data_template_id),
@@ -186,6 +184,9 @@ def campaigns(
 def campaign_drafts(
     *, limit: int | None, with_total: bool, destination_data_template_id: str | None
 ) -> PageSource[CampaignDraft]:
+    from amperity_api.api.campaigns import list_campaign_draft
+    from amperity_api.models.campaign_draft_list import CampaignDraftList
+
     return _listing(
         "list-campaign-draft", list_campaign_draft, CampaignDraftList, limit=limit,
         with_total=with_total, headers={"api-version": UNSTABLE},
@@ -196,6 +197,9 @@ def campaign_drafts(
 def audit_events(
     *, limit: int | None, with_total: bool, happened_from: Moment | None, happened_to: Moment | None
 ) -> PageSource[AuditEvent]:
+    from amperity_api.api.audit_events import list_events
+    from amperity_api.models.audit_event_list import AuditEventList
+
     return _listing(
         "list-events", list_events, AuditEventList, limit=limit, with_total=with_total,
         happened_from=_unset(optional_datetime(happened_from, "happened_from")),
@@ -214,6 +218,9 @@ def workflows(
     ended_from: Moment | None,
     ended_to: Moment | None,
 ) -> PageSource[Workflow]:
+    from amperity_api.api.workflow import list_workflows
+    from amperity_api.models.workflow_list import WorkflowList
+
     return _listing(
         "list-workflows", list_workflows, WorkflowList, limit=limit, with_total=with_total,
         state=_unset(state), type_=_unset(type),
@@ -232,6 +239,9 @@ def ingest_jobs(
     The vendor document declares no `limit` / `next_token` here although answers carry a
     cursor, so both are added to the generated request's query.
     """
+    from amperity_api.api.ingest import list_ingest_jobs
+    from amperity_api.models.ingest_job_details_list import IngestJobDetailsList
+
     limit = check_limit(limit)
     with_total = check_with_total(with_total)
     start = to_datetime(created_from, "created_from")
@@ -256,12 +266,18 @@ def ingest_jobs(
 
 
 def get_ingest(job_id: str) -> Call[IngestJobDetails]:
+    from amperity_api.api.ingest import get_ingest_job
+    from amperity_api.models.ingest_job_details import IngestJobDetails
+
     job_id = check_id(job_id, "job_id")
     kwargs = get_ingest_job._get_kwargs(job_id)
     return Call("get-ingest-job", kwargs, _parser(get_ingest_job, IngestJobDetails))
 
 
 def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
+    from amperity_api.api.workflow import get_workflow
+    from amperity_api.models.workflow import Workflow
+
     workflow_id = check_id(workflow_id, "workflow_id")
     if view is not None and view not in VIEWS:
         raise ConfigurationError(f"view must be one of {VIEWS}, got {view!r}")
@@ -279,6 +295,10 @@ def start_run(
     run_mode: str | None,
 ) -> Call[Workflow]:
     """Only what the caller gave is sent: no run_mode unless asked (a full run fires campaigns)."""
+    from amperity_api.api.workflow import run_workflow
+    from amperity_api.models.workflow import Workflow
+    from amperity_api.models.workflow_run_request import WorkflowRunRequest
+
     config_id = check_id(config_id, "config_id")
     if run_mode is not None and run_mode not in RUN_MODES:
         raise ConfigurationError(f"run_mode must be one of {RUN_MODES} or None, got {run_mode!r}")
@@ -300,6 +320,9 @@ def start_run(
 
 
 def stop_run(workflow_id: str) -> Call[Workflow]:
+    from amperity_api.api.workflow import stop_workflow
+    from amperity_api.models.workflow import Workflow
+
     workflow_id = check_id(workflow_id, "workflow_id")
     kwargs = stop_workflow._get_kwargs(workflow_id)
     return Call("stop-workflow", kwargs, _parser(stop_workflow, Workflow))

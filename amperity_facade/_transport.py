@@ -13,7 +13,6 @@ report that event (mock, custom) get their slot before the call instead.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -123,6 +122,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.inner, self.policy, self.limiter, self.owns_inner = inner, policy, limiter, owns_inner
 
     async def _wait_for_slot(self) -> None:
+        import asyncio
+
         if self.limiter is not None:
             wait = self.limiter.reserve()
             if wait > 0:
@@ -172,9 +173,15 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     return response
                 await response.aclose()
                 _log_retry(request, f"status {response.status_code}", delay, attempt, self.policy)
-            await asyncio.sleep(delay)
+            await _async_sleep(delay)
             attempt += 1
 
     async def aclose(self) -> None:
         if self.owns_inner:
             await self.inner.aclose()
+
+
+async def _async_sleep(seconds: float) -> None:
+    import asyncio  # imported when first needed: sync-only users never pay for it
+
+    await asyncio.sleep(seconds)

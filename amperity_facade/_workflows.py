@@ -7,8 +7,10 @@ title-case (`Succeeded`), and new ones may appear; anything unknown counts as st
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from amperity_api.models import Workflow, WorkflowError
+if TYPE_CHECKING:
+    from amperity_api.models import Workflow
 
 from .errors import ConfigurationError, WorkflowFailedError
 
@@ -18,6 +20,8 @@ UNSUCCESSFUL = frozenset({"failed", "canceled", "cancelled", "stopped"})
 
 def outcome(workflow: Workflow) -> Workflow | None:
     """The workflow if it succeeded, None while it runs; raises if it ended otherwise."""
+    from amperity_api.models.workflow_error import WorkflowError
+
     state = str(workflow.state).strip().lower()
     if state in SUCCEEDED:
         return workflow
