@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from . import _config, _operations, _workflows
 from ._base import BaseClient, Shared
-from ._config import NOT_GIVEN, Options
+from ._config import Options
 from ._dates import Moment
 from ._operations import Call, PageSource
 from ._pagination import AsyncPaginator
@@ -62,15 +62,14 @@ class AsyncAmperity(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        options = _config.resolve(
+        settings = dict(
             tenant=tenant, token=token, client_id=client_id, client_secret=client_secret,
             base_url=base_url, api_version=api_version, timeout=timeout,
             max_retries=max_retries, rate_limit=rate_limit,
         )  # fmt: skip
-        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
-            raise _config.ConfigurationError("transport must be an httpx.AsyncBaseTransport")
-        pool = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._setup(options, Shared.create(options, retry_policy, pool), owner=True)
+        self._start(
+            settings, transport, httpx.AsyncBaseTransport, httpx.AsyncHTTPTransport, retry_policy
+        )
 
     def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
         self._options, self._shared, self._owner = options, shared, owner
@@ -97,21 +96,6 @@ class AsyncAmperity(BaseClient):
         self.audit_events = AuditEvents(self)
         self.ingest_jobs = IngestJobs(self)
         self.workflows = Workflows(self)
-
-    def with_options(
-        self,
-        *,
-        timeout: Any = NOT_GIVEN,
-        max_retries: Any = NOT_GIVEN,
-        api_version: Any = NOT_GIVEN,
-    ) -> AsyncAmperity:
-        """A client with some settings changed, sharing connections, token and rate limit."""
-        derived = AsyncAmperity.__new__(AsyncAmperity)
-        options = self._options.derive(
-            timeout=timeout, max_retries=max_retries, api_version=api_version
-        )
-        derived._setup(options, self._shared, owner=False)
-        return derived
 
     async def _execute(self, call: Call[T]) -> T:
         attempt = 0

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
 from ._auth import BearerTokenAuth, ClientCredentialsAuth
-from ._config import Options
+from ._config import NOT_GIVEN, Options, resolve
 from ._operations import Call
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy
@@ -29,6 +30,7 @@ from .errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    ConfigurationError,
     status_error,
 )
 
@@ -116,9 +118,40 @@ class BaseClient:
             f"api_version={self.api_version!r})"
         )
 
-    def _policy(self) -> RetryPolicy:
-        from dataclasses import replace
+    def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
+        raise NotImplementedError
 
+    def _start(
+        self,
+        settings: dict[str, Any],
+        transport: Any,
+        kind: type[Any],
+        default: Callable[[], Any],
+        retry_policy: RetryPolicy | None,
+    ) -> None:
+        """The constructor's work, shared by both clients: validate, then build."""
+        options = resolve(**settings)
+        if transport is not None and not isinstance(transport, kind):
+            raise ConfigurationError(f"transport must be an httpx.{kind.__name__}")
+        pool = transport if transport is not None else default()
+        self._setup(options, Shared.create(options, retry_policy, pool), owner=True)
+
+    def with_options(
+        self,
+        *,
+        timeout: Any = NOT_GIVEN,
+        max_retries: Any = NOT_GIVEN,
+        api_version: Any = NOT_GIVEN,
+    ) -> Self:
+        """A client with some settings changed, sharing connections, token and rate limit."""
+        derived = type(self).__new__(type(self))
+        options = self._options.derive(
+            timeout=timeout, max_retries=max_retries, api_version=api_version
+        )
+        derived._setup(options, self._shared, owner=False)
+        return derived
+
+    def _policy(self) -> RetryPolicy:
         return replace(self._shared.policy, max_retries=self._options.max_retries)
 
     def _finish(self, call: Call[T], response: httpx.Response) -> T:

@@ -8,13 +8,13 @@ limiting and retries; the tenant and api-version headers are the client's defaul
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from . import _config, _operations, _workflows
 from ._base import BaseClient, Shared
-from ._config import NOT_GIVEN, Options
+from ._config import Options
 from ._dates import Moment
 from ._operations import Call, Page, PageSource
 from ._pagination import Paginator
@@ -61,15 +61,12 @@ class Amperity(BaseClient):
         transport: httpx.BaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        options = _config.resolve(
+        settings = dict(
             tenant=tenant, token=token, client_id=client_id, client_secret=client_secret,
             base_url=base_url, api_version=api_version, timeout=timeout,
             max_retries=max_retries, rate_limit=rate_limit,
         )  # fmt: skip
-        if transport is not None and not isinstance(transport, httpx.BaseTransport):
-            raise _config.ConfigurationError("transport must be an httpx.BaseTransport")
-        pool = transport if transport is not None else httpx.HTTPTransport()
-        self._setup(options, Shared.create(options, retry_policy, pool), owner=True)
+        self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport, retry_policy)
 
     def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
         self._options, self._shared, self._owner = options, shared, owner
@@ -94,21 +91,6 @@ class Amperity(BaseClient):
         self.audit_events = AuditEvents(self)
         self.ingest_jobs = IngestJobs(self)
         self.workflows = Workflows(self)
-
-    def with_options(
-        self,
-        *,
-        timeout: Any = NOT_GIVEN,
-        max_retries: Any = NOT_GIVEN,
-        api_version: Any = NOT_GIVEN,
-    ) -> Amperity:
-        """A client with some settings changed, sharing connections, token and rate limit."""
-        derived = Amperity.__new__(Amperity)
-        options = self._options.derive(
-            timeout=timeout, max_retries=max_retries, api_version=api_version
-        )
-        derived._setup(options, self._shared, owner=False)
-        return derived
 
     def _execute(self, call: Call[T]) -> T:
         attempt = 0

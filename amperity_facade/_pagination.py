@@ -36,6 +36,14 @@ class _Walk(Generic[T]):
         self._left = max_items
         self._loop: str | None = None
 
+    @classmethod
+    def factory(
+        cls, sources: Sequence[PageSource[T]], next_token: str | None, max_items: int | None
+    ) -> Callable[[], _Walk[T]]:
+        """Validate the arguments now (not on first use); each call starts a fresh walk."""
+        cls(sources, next_token, max_items)
+        return lambda: cls(sources, next_token, max_items)
+
     def next_call(self) -> Call[Page[T]] | None:
         if self._index >= len(self._sources) or self._left == 0:
             return None
@@ -79,13 +87,10 @@ class Paginator(Generic[T]):
         max_items: int | None = None,
     ) -> None:
         self._execute = execute
-        self._sources = sources
-        self._start = next_token
-        self._max_items = max_items
-        _Walk(sources, next_token, max_items)  # validate arguments now, not on first use
+        self._walk = _Walk.factory(sources, next_token, max_items)
 
     def pages(self) -> Iterator[Page[T]]:
-        walk = _Walk(self._sources, self._start, self._max_items)
+        walk = self._walk()
         while (call := walk.next_call()) is not None:
             yield walk.accept(self._execute(call))
 
@@ -109,13 +114,10 @@ class AsyncPaginator(Generic[T]):
         max_items: int | None = None,
     ) -> None:
         self._execute = execute
-        self._sources = sources
-        self._start = next_token
-        self._max_items = max_items
-        _Walk(sources, next_token, max_items)
+        self._walk = _Walk.factory(sources, next_token, max_items)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        walk = _Walk(self._sources, self._start, self._max_items)
+        walk = self._walk()
         while (call := walk.next_call()) is not None:
             yield walk.accept(await self._execute(call))
 
