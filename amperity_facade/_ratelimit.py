@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 
 WINDOW = 1.0
-MARGIN = 0.02
+MARGIN = 0.03
 
 
 class RateLimiter:
