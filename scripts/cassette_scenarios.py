@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from amperity_facade import Amperity, AmperityDeprecationWarning, RetryPolicy, errors
@@ -35,7 +35,6 @@ class Scenario:
     setup: Callable[[FakeAmperity], None] = _nothing
     oauth: bool = False
     token: str | None = None
-    operations: tuple[str, ...] = field(default=())
 
     def execute(self, client: Amperity) -> Any:
         try:
@@ -112,25 +111,24 @@ def _deprecation_check(messages: Any) -> None:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
-        "list_segments", lambda c: _ids(c.segments.list()), _segments, operations=("list-segment",)
+        "list_segments",
+        lambda c: _ids(c.segments.list()),
+        _segments,
     ),
     Scenario(
         "list_segments_multipage",
         lambda c: [len(p.items) for p in c.segments.list(limit=2, with_total=True).pages()],
         lambda r: None if r == [2, 2, 1] else _fail(r),
-        operations=("list-segment",),
     ),
     Scenario(
         "list_campaigns",
         lambda c: _ids(c.campaigns.list()),
         lambda r: None if len(r) == 3 else _fail(r),
-        operations=("list-campaign",),
     ),
     Scenario(
         "list_campaign_drafts",
         lambda c: _ids(c.campaign_drafts.list()),
         lambda r: None if len(r) == 2 else _fail(r),
-        operations=("list-campaign-draft",),
     ),
     Scenario(
         "list_audit_events",
@@ -139,43 +137,36 @@ SCENARIOS: tuple[Scenario, ...] = (
             for e in c.audit_events.list(happened_from=WEEK["from"], happened_to=WEEK["to"])
         ],
         lambda r: None if r else _fail(r),
-        operations=("list-events",),
     ),
     Scenario(
         "list_ingest_jobs",
         lambda c: _ids(c.ingest_jobs.list(created_from="2026-10-01", created_to="2026-11-01")),
         lambda r: None if r and all(i.startswith("isj-") for i in r) else _fail(r),
-        operations=("list-ingest-jobs",),
     ),
     Scenario(
         "get_ingest_job",
         _first_job_then_get,
         lambda r: None if r[0] == r[1] else _fail(r),
-        operations=("list-ingest-jobs", "get-ingest-job"),
     ),
     Scenario(
         "list_workflows",
         lambda c: _ids(c.workflows.list()),
         lambda r: None if len(r) == 4 else _fail(r),
-        operations=("list-workflows",),
     ),
     Scenario(
         "run_workflow",
         lambda c: str(c.workflows.run("cg-daily").state),
         lambda r: None if r == "scheduled" else _fail(r),
-        operations=("run-workflow",),
     ),
     Scenario(
         "get_workflow",
         _run_then_get,
         lambda r: None if r[0] == r[1] and r[2] > 0 else _fail(r),
-        operations=("run-workflow", "get-workflow"),
     ),
     Scenario(
         "stop_workflow",
         _run_then_stop,
         lambda r: None if r == "stopping" else _fail(r),
-        operations=("run-workflow", "stop-workflow"),
     ),
     Scenario(
         "rate_limited_then_success",
@@ -207,7 +198,6 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda c: _ids(c.segments.list()),
         _segments,
         oauth=True,
-        operations=("create-token", "list-segment"),
     ),
     Scenario(
         "deprecation_headers",
