@@ -20,7 +20,7 @@ from ._auth import BearerTokenAuth, ClientCredentialsAuth
 from ._config import NOT_GIVEN, Options, resolve
 from ._operations import Call
 from ._ratelimit import RateLimiter
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, is_unsafe
 
 if TYPE_CHECKING:
     from amperity_api.client import Client as GeneratedClient
@@ -36,8 +36,6 @@ from .errors import (
 
 T = TypeVar("T")
 log = logging.getLogger("amperity_facade")
-# Operations a second request could repeat the side effect of (no idempotency key exists).
-UNSAFE_OPERATIONS = frozenset({"run-workflow"})
 
 
 class DeprecationNotices:
@@ -164,7 +162,7 @@ class BaseClient:
         self, call: Call[Any], exc: APIResponseValidationError, attempt: int
     ) -> float | None:
         """Seconds to wait before asking again for a read whose 200 body was not JSON."""
-        if not exc.unreadable or call.operation in UNSAFE_OPERATIONS:
+        if not exc.unreadable or is_unsafe(exc.response.request):
             return None
         if attempt >= self._options.max_retries:
             return None

@@ -46,6 +46,11 @@ class Call(Generic[T]):
     kwargs: dict[str, Any]
     parse: Callable[[GeneratedClient, httpx.Response], T]
 
+    def __post_init__(self) -> None:
+        # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
+        if not self.kwargs.get("params"):
+            self.kwargs.pop("params", None)
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
@@ -282,8 +287,6 @@ def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
     if view is not None and view not in VIEWS:
         raise ConfigurationError(f"view must be one of {VIEWS}, got {view!r}")
     kwargs = get_workflow._get_kwargs(workflow_id, view=_unset(view))  # type: ignore[arg-type]
-    if not kwargs.get("params"):  # httpx re-parses the URL for any params, even empty ones
-        kwargs.pop("params", None)
     return Call("get-workflow", kwargs, _parser(get_workflow, Workflow))
 
 
