@@ -8,6 +8,7 @@ Returned objects are the generated models of `amperity_api.models`.
 
 __version__ = "0.1.0"
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -16,6 +17,10 @@ from ._operations import Page
 from ._pagination import Paginator
 from ._retry import RetryPolicy
 from .errors import AmperityDeprecationWarning
+
+# A library never decides where its log lines go: without this, retry warnings would reach
+# the stderr of applications that configured no logging, through logging's last resort.
+logging.getLogger("amperity_facade").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from ._async_client import AsyncAmperity, AsyncPaginator

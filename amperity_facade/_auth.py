@@ -1,13 +1,17 @@
 """Authentication as `httpx.Auth` flows, so every request the client sends is covered.
 
 Two kinds: a static bearer token, or OAuth2 client credentials. The OAuth flow yields the
-token request through the same client (so it is rate-limited and retried like any call),
-caches the token until shortly before it expires, lets exactly one thread (sync) or task
-(async) refresh it while the others wait, and on a 401 refreshes once and replays the call.
+token request through the same client, so it is rate-limited like any call, carries the
+timeout of the call it serves, and a failure of it lands in that call's retry loop (one
+budget for both). It caches the token until shortly before it expires, lets exactly one
+thread (sync) or task (async) refresh it while the others wait, and on a 401 refreshes once
+and replays the call.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
@@ -20,9 +24,41 @@ from .errors import AuthenticationError, error_details
 if TYPE_CHECKING:
     import asyncio
 
+log = logging.getLogger("amperity_facade")
 TOKEN_PATH = "/v0/oauth2/token"
+# Marks the token request, so the retry loop knows a failure of it left the call unsent.
+TOKEN_REQUEST = "amperity_token_request"
 # Refresh this long before the announced expiry (or a tenth of the lifetime, if shorter).
 EXPIRY_MARGIN = 60.0
+# No token is kept longer than this, whatever the server announces (or if it announces
+# nothing, which RFC 6749 allows): a 401 refreshes it sooner when the server disagrees.
+MAX_LIFETIME = 24 * 3600.0
+
+
+def is_token_request(request: httpx.Request | None) -> bool:
+    return request is not None and bool(request.extensions.get(TOKEN_REQUEST))
+
+
+def token_lifetime(expires_in: object) -> float:
+    """Seconds to keep a token, from the answer's `expires_in` (RFC 6749: optional).
+
+    A number or numeric string is trusted up to `MAX_LIFETIME`. Missing, zero, negative,
+    non-finite or unreadable values say nothing usable: the token is kept until a 401 (or
+    `MAX_LIFETIME`), rather than fetched again before every call or kept forever.
+    """
+    value: float | None = None
+    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
+        value = float(expires_in)
+    elif isinstance(expires_in, str):
+        try:
+            value = float(expires_in.strip()[:40])
+        except ValueError:
+            value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        if expires_in is not None:
+            log.warning("token answer has an unusable expires_in; keeping it until a 401")
+        return MAX_LIFETIME
+    return min(value, MAX_LIFETIME)
 
 
 def _bearer(request: httpx.Request, token: str) -> None:
@@ -78,58 +114,67 @@ class ClientCredentialsAuth(httpx.Auth):
             return None
         return self._token
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, serving: httpx.Request) -> httpx.Request:
+        """The token request for `serving`, with its timeout (httpx sets none on it)."""
         form = {
             "grant_type": "client_credentials",
             "client_id": self._client_id,
             "client_secret": self._client_secret,
         }
         headers = {"X-Amperity-Tenant": self._tenant, "Accept": "application/json"}
-        return httpx.Request("POST", self.token_url, data=form, headers=headers)
+        extensions = {TOKEN_REQUEST: True}
+        if "timeout" in serving.extensions:
+            extensions["timeout"] = serving.extensions["timeout"]
+        return httpx.Request(
+            "POST", self.token_url, data=form, headers=headers, extensions=extensions
+        )
 
     def _store(self, response: httpx.Response) -> str:
         if response.status_code != 200:
             message, request_id, trace_id = error_details(response)
             raise AuthenticationError(
                 f"token request to {self.token_url} failed: {message}",
-                response=response,
+                response=_without_body(response),
                 request_id=request_id,
                 trace_id=trace_id,
+                retry_after=None,
             )
         body: Any
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
-        expires_in = body.get("expires_in") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token or not isinstance(expires_in, int | float):
+        if not isinstance(token, str) or not token:
             raise AuthenticationError(
-                f"token request to {self.token_url} returned no usable access_token/expires_in",
-                response=response,
+                f"token request to {self.token_url} returned no usable access_token",
+                response=_without_body(response),
             )
-        margin = min(EXPIRY_MARGIN, float(expires_in) / 10)
+        lifetime = token_lifetime(body.get("expires_in"))
+        margin = min(EXPIRY_MARGIN, lifetime / 10)
         self._token = token
-        self._expires_at = self._clock() + float(expires_in) - margin
+        self._expires_at = self._clock() + lifetime - margin
         self.refreshes += 1
         return token
 
     # -- flows ---------------------------------------------------------------------------------
-    def _sync_token(self, stale: str | None) -> Generator[httpx.Request, httpx.Response, str]:
+    def _sync_token(
+        self, stale: str | None, serving: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, str]:
         with self._thread_lock:  # held across the token request: one refresher at a time
             token = self._current(stale)
             if token is None:
-                token = self._store((yield self._token_request()))
+                token = self._store((yield self._token_request(serving)))
             return token
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        token = yield from self._sync_token(None)
+        token = yield from self._sync_token(None, request)
         _bearer(request, token)
         response = yield request
         if response.status_code == 401:
-            _bearer(request, (yield from self._sync_token(token)))
+            _bearer(request, (yield from self._sync_token(token, request)))
             yield request
 
     async def async_auth_flow(
@@ -142,13 +187,25 @@ class ClientCredentialsAuth(httpx.Auth):
         async with self._task_lock:
             token = self._current(None)
             if token is None:
-                token = self._store((yield self._token_request()))
+                token = self._store((yield self._token_request(request)))
         _bearer(request, token)
         response = yield request
         if response.status_code == 401:
             async with self._task_lock:
                 fresh = self._current(token)
                 if fresh is None:
-                    fresh = self._store((yield self._token_request()))
+                    fresh = self._store((yield self._token_request(request)))
             _bearer(request, fresh)
             yield request
+
+
+def _without_body(response: httpx.Response) -> httpx.Response:
+    """A copy of a token answer to keep on an exception: a 200 body may hold a live token."""
+    if response.status_code >= 300:
+        return response
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-encoding", "content-length")
+    }
+    return httpx.Response(response.status_code, headers=headers, request=response.request)

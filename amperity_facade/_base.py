@@ -1,8 +1,14 @@
-"""What the sync and async clients share: settings, auth, limiter, answer handling.
+"""What the sync and async clients share: settings, auth, limiter, and the retry decisions.
 
-A client and every client derived from it with `with_options` share one `_Shared`: the
-connection pool, the token cache, the rate limiter (one budget per tenant connection) and
-the record of deprecation warnings already given.
+A client and every client derived from it with `with_options` share one `Shared`: the
+connection pool, the token cache, the rate limiter (one budget per tenant connection), the
+record of deprecation warnings already given, and whether the owner closed it.
+
+Each call runs one retry loop (`Amperity._execute` / `AsyncAmperity._execute`, identical but
+for how they wait). Every way an attempt can fail (no answer, an error status, an answer
+too large or unreadable, the token request failing) is settled by `settle_error` or
+`settle_response` here against one counter, so no mix of failures costs more than
+`max_retries + 1` attempts.
 """
 
 from __future__ import annotations
@@ -11,26 +17,30 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from ._auth import BearerTokenAuth, ClientCredentialsAuth
+from ._auth import BearerTokenAuth, ClientCredentialsAuth, is_token_request
 from ._config import NOT_GIVEN, Options, resolve
 from ._operations import Call
 from ._ratelimit import RateLimiter
-from ._retry import RetryPolicy, is_unsafe
+from ._retry import RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
     from amperity_api.client import Client as GeneratedClient
 
 from .errors import (
     AmperityDeprecationWarning,
+    AmperityError,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
+    redact_chain,
     status_error,
 )
 
@@ -57,10 +67,18 @@ class DeprecationNotices:
             self._given.add((operation, version))
         message = (
             f"Amperity announced the end of {operation} under api-version {version}: "
-            f"deprecated from {deprecation or 'unannounced'}, sunset on {sunset or 'unannounced'}"
+            f"deprecated from {(deprecation or 'unannounced')[:100]}, "
+            f"sunset on {(sunset or 'unannounced')[:100]}"
         )
         log.warning("%s", message)
         warnings.warn(message, AmperityDeprecationWarning, stacklevel=5)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The verdict "wait this long, then try again"."""
+
+    delay: float
 
 
 def build_auth(options: Options) -> httpx.Auth:
@@ -79,14 +97,14 @@ def build_auth(options: Options) -> httpx.Auth:
 class Shared:
     auth: httpx.Auth
     limiter: RateLimiter | None
-    policy: RetryPolicy
     pool: Any  # httpx.BaseTransport or httpx.AsyncBaseTransport
     notices: DeprecationNotices = field(default_factory=DeprecationNotices)
+    closed: bool = False
 
     @classmethod
-    def create(cls, options: Options, policy: RetryPolicy | None, pool: Any) -> Shared:
+    def create(cls, options: Options, pool: Any) -> Shared:
         limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
-        return cls(build_auth(options), limiter, policy or RetryPolicy(), pool)
+        return cls(build_auth(options), limiter, pool)
 
 
 class BaseClient:
@@ -125,14 +143,13 @@ class BaseClient:
         transport: Any,
         kind: type[Any],
         default: Callable[[], Any],
-        retry_policy: RetryPolicy | None,
     ) -> None:
         """The constructor's work, shared by both clients: validate, then build."""
         options = resolve(**settings)
         if transport is not None and not isinstance(transport, kind):
             raise ConfigurationError(f"transport must be an httpx.{kind.__name__}")
         pool = transport if transport is not None else default()
-        self._setup(options, Shared.create(options, retry_policy, pool), owner=True)
+        self._setup(options, Shared.create(options, pool), owner=True)
 
     def with_options(
         self,
@@ -149,33 +166,99 @@ class BaseClient:
         derived._setup(options, self._shared, owner=False)
         return derived
 
-    def _policy(self) -> RetryPolicy:
-        return replace(self._shared.policy, max_retries=self._options.max_retries)
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._options.retry
 
-    def _finish(self, call: Call[T], response: httpx.Response) -> T:
-        self._shared.notices.check(call.operation, response)
-        if response.status_code >= 300:
-            raise status_error(response)
-        return call.parse(self._gen, response)
+    def _check_open(self) -> None:
+        if self._shared.closed:
+            raise ClientClosedError(
+                f"this {type(self).__name__} was closed; make a new client to send requests"
+            )
 
-    def _unreadable_retry(
-        self, call: Call[Any], exc: APIResponseValidationError, attempt: int
-    ) -> float | None:
-        """Seconds to wait before asking again for a read whose 200 body was not JSON."""
-        if not exc.unreadable or is_unsafe(exc.response.request):
-            return None
-        if attempt >= self._options.max_retries:
-            return None
-        delay = self._shared.policy.backoff(attempt)
+    def _log_retry(self, call: Call[Any], why: str, verdict: Retry, attempt: int) -> Retry:
         log.warning(
-            "retrying %s after an unreadable %d answer in %.2fs (retry %d of %d)",
-            call.operation, exc.status_code, delay, attempt + 1, self._options.max_retries,
-        )  # fmt: skip
-        return delay
+            "retrying %s after %s in %.2fs (retry %d of %d)",
+            self._where(call),
+            why,
+            verdict.delay,
+            attempt + 1,
+            self._options.max_retries,
+        )
+        return verdict
 
-    @staticmethod
-    def _transport_error(call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:
-        where = f"{call.kwargs['method'].upper()} {call.kwargs['url']}"
+    def settle_response(self, call: Call[T], response: httpx.Response, attempt: int) -> T | Retry:
+        """The call's result, a `Retry`, or the error to raise for this answer."""
+        policy = self._options.retry
+        status = response.status_code
+        if status >= 300:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            delay = policy.delay_for_status(
+                status, retry_after, attempt, idempotent=call.idempotent
+            )
+            if delay is None:
+                raise status_error(response, retry_after)
+            return self._log_retry(call, f"status {status}", Retry(delay), attempt)
+        self._shared.notices.check(call.operation, response)
+        try:
+            return call.parse(self._gen, response)
+        except APIResponseValidationError as exc:
+            delay = policy.delay_for_unreadable(attempt, idempotent=call.idempotent)
+            if not exc.unreadable or delay is None:
+                raise
+            why = f"an unreadable {status} answer"
+            return self._log_retry(call, why, Retry(delay), attempt)
+
+    def settle_error(self, call: Call[Any], error: Exception, attempt: int) -> Retry:
+        """A `Retry` after an attempt that raised, or the (typed, redacted) error to raise."""
+        policy = self._options.retry
+        if isinstance(error, AuthenticationError):  # only the token request raises it here
+            retry_after = parse_retry_after(error.response.headers.get("retry-after"))
+            error.retry_after = retry_after
+            delay = policy.delay_for_status(
+                error.status_code, retry_after, attempt, idempotent=True
+            )
+            if delay is None:
+                raise error
+            why = f"the token request's status {error.status_code}"
+            return self._log_retry(call, why, Retry(delay), attempt)
+        if isinstance(error, APIResponseValidationError) and error.unreadable:
+            # Cut short or undecodable on the way (a lying Content-Encoding): retried like
+            # an unreadable body, when the request it answers may be repeated.
+            idempotent = call.idempotent or is_token_request(error.response.request)
+            delay = policy.delay_for_unreadable(attempt, idempotent=idempotent)
+            if delay is None:
+                raise error
+            return self._log_retry(call, "an undecodable answer", Retry(delay), attempt)
+        if isinstance(error, AmperityError):
+            raise error
+        if isinstance(error, httpx.TransportError):
+            idempotent = call.idempotent or is_token_request(_request_of(error))
+            delay = policy.delay_for_error(error, attempt, idempotent=idempotent)
+            if delay is None:
+                redact_chain(error)
+                raise self._transport_error(call, error) from error
+            return self._log_retry(call, type(error).__name__, Retry(delay), attempt)
+        if isinstance(error, RuntimeError) and self._shared.closed:
+            raise ClientClosedError(f"this {type(self).__name__} was closed") from None
+        raise error
+
+    def _where(self, call: Call[Any]) -> str:
+        """`GET /api/segments`: what a person reading a log line can match to the API docs."""
+        path = httpx.URL(self._options.base_url).path.rstrip("/") + call.kwargs["url"]
+        return f"{call.kwargs['method'].upper()} {path}"
+
+    def _transport_error(self, call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:
+        where = self._where(call)
+        if is_token_request(_request_of(exc)):
+            where += " (its OAuth token request)"
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"{where}: timed out ({type(exc).__name__})", request=None)
         return APIConnectionError(f"{where}: {type(exc).__name__}: {exc}", request=None)
+
+
+def _request_of(error: httpx.RequestError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:
+        return None

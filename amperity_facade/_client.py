@@ -2,7 +2,7 @@
 
 Every request goes through the generated client's builders and parsers, over an
 `httpx.Client` whose auth flow adds the token and whose transport wrapper adds rate
-limiting and retries; the tenant and api-version headers are the client's defaults.
+limiting and a bounded body read; one retry loop per call sits above it; the tenant and api-version headers are the client's defaults.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from . import _config, _operations, _workflows
-from ._base import BaseClient, Shared
+from ._base import BaseClient, Retry, Shared
 from ._config import Options
 from ._dates import Moment
 from ._operations import Call, Page, PageSource
 from ._pagination import Paginator
 from ._retry import RetryPolicy
-from ._transport import RetryTransport
-from .errors import APIResponseValidationError, WorkflowTimeoutError
+from ._transport import LimitedTransport
+from .errors import WorkflowTimeoutError
 
 if TYPE_CHECKING:
     from amperity_api.models import (
@@ -56,17 +56,19 @@ class Amperity(BaseClient):
         base_url: str | None = None,
         api_version: str | None = None,
         timeout: float | httpx.Timeout = _config.DEFAULT_TIMEOUT,
-        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        max_retries: int | None = None,
         rate_limit: float | None = _config.DEFAULT_RATE_LIMIT,
         transport: httpx.BaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         settings = dict(
             tenant=tenant, token=token, client_id=client_id, client_secret=client_secret,
             base_url=base_url, api_version=api_version, timeout=timeout,
-            max_retries=max_retries, rate_limit=rate_limit,
+            max_retries=max_retries, rate_limit=rate_limit, retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )  # fmt: skip
-        self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport, retry_policy)
+        self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
 
     def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
         self._options, self._shared, self._owner = options, shared, owner
@@ -74,7 +76,9 @@ class Amperity(BaseClient):
             base_url=options.base_url,
             headers=_config.request_headers(options),
             auth=shared.auth,
-            transport=RetryTransport(shared.pool, self._policy(), shared.limiter, owns_inner=owner),
+            transport=LimitedTransport(
+                shared.pool, shared.limiter, options.max_response_bytes, owns_inner=owner
+            ),
             timeout=options.timeout,
             follow_redirects=False,  # never carry Authorization anywhere we did not aim it
             # Proxy mounts from the environment would bypass the retry/rate-limit transport;
@@ -93,19 +97,20 @@ class Amperity(BaseClient):
         self.workflows = Workflows(self)
 
     def _execute(self, call: Call[T]) -> T:
+        """Send `call` until it succeeds, or its failures exhaust the one retry budget."""
         attempt = 0
         while True:
+            self._check_open()
+            outcome: T | Retry
             try:
                 response = self._http.request(**call.kwargs)
-            except httpx.TransportError as exc:
-                raise self._transport_error(call, exc) from exc
-            try:
-                return self._finish(call, response)
-            except APIResponseValidationError as exc:
-                delay = self._unreadable_retry(call, exc, attempt)
-                if delay is None:
-                    raise
-            time.sleep(delay)
+            except Exception as exc:
+                outcome = self.settle_error(call, exc, attempt)
+            else:
+                outcome = self.settle_response(call, response, attempt)
+            if not isinstance(outcome, Retry):
+                return outcome
+            time.sleep(outcome.delay)
             attempt += 1
 
     def _paginate(
@@ -114,7 +119,9 @@ class Amperity(BaseClient):
         return Paginator(self._execute, sources, next_token=next_token, max_items=max_items)
 
     def close(self) -> None:
+        """Close the connections; this client and those derived from it stop working."""
         if self._owner:
+            self._shared.closed = True
             self._http.close()
 
     def __enter__(self) -> Amperity:

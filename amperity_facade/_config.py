@@ -8,6 +8,7 @@ http, a typo in the version that the server answers with a confusing 401.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from ._retry import RetryPolicy, check_max_retries
 from .errors import ConfigurationError
 
 DEFAULT_API_VERSION = "2024-04-01"
@@ -22,6 +24,9 @@ UNSTABLE = "unstable"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RATE_LIMIT = 10.0
+# The largest decoded answer body accepted. A page of 1,000 items is about 1 MB; this leaves
+# room for fat items while stopping a compressed "zip bomb" long before memory runs out.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 _TENANT = re.compile(r"[A-Za-z0-9_-]+")
 _VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -47,18 +52,23 @@ class Options:
     base_url: str
     api_version: str
     timeout: httpx.Timeout
-    max_retries: int
+    retry: RetryPolicy
     rate_limit: float | None
+    max_response_bytes: int
     token: str | None = field(default=None, repr=False)
     client_id: str | None = field(default=None, repr=False)
     client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def max_retries(self) -> int:
+        return self.retry.max_retries
 
     def derive(self, *, timeout: Any, max_retries: Any, api_version: Any) -> Options:
         changes: dict[str, Any] = {}
         if timeout is not NOT_GIVEN:
             changes["timeout"] = check_timeout(timeout)
         if max_retries is not NOT_GIVEN:
-            changes["max_retries"] = check_max_retries(max_retries)
+            changes["retry"] = replace(self.retry, max_retries=check_max_retries(max_retries))
         if api_version is not NOT_GIVEN:
             changes["api_version"] = check_api_version(api_version)
         return replace(self, **changes)
@@ -100,28 +110,72 @@ def check_secret(name: str, value: object) -> str:
     return value
 
 
+def _positive(value: object) -> bool:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
 def check_timeout(timeout: object) -> httpx.Timeout:
+    """A positive, finite number of seconds, or an `httpx.Timeout` whose parts all are.
+
+    A part set to None in an `httpx.Timeout` is an explicit "no limit" and is kept; NaN or
+    infinity is a mistake that would make every wait endless or instant.
+    """
     if isinstance(timeout, httpx.Timeout):
+        parts = {"connect": timeout.connect, "read": timeout.read}
+        parts.update(write=timeout.write, pool=timeout.pool)
+        for name, value in parts.items():
+            if value is not None and not _positive(value):
+                raise ConfigurationError(
+                    f"timeout.{name} must be a positive, finite number of seconds or None, "
+                    f"got {value!r}"
+                )
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return httpx.Timeout(float(timeout))
-
-
-def check_max_retries(max_retries: object) -> int:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-    return max_retries
+    if not _positive(timeout):
+        raise ConfigurationError(
+            f"timeout must be a positive, finite number of seconds, got {timeout!r}"
+        )
+    return httpx.Timeout(float(timeout))  # type: ignore[arg-type]
 
 
 def check_rate_limit(rate_limit: object) -> float | None:
     if rate_limit is None:
         return None
-    if isinstance(rate_limit, bool) or not isinstance(rate_limit, int | float) or rate_limit <= 0:
+    if not _positive(rate_limit):
         raise ConfigurationError(
-            f"rate_limit must be a positive number of requests per second or None, got {rate_limit!r}"
+            "rate_limit must be a positive, finite number of requests per second or None, "
+            f"got {rate_limit!r}"
         )
-    return float(rate_limit)
+    return float(rate_limit)  # type: ignore[arg-type]
+
+
+def check_max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"max_response_bytes must be an integer >= 1, got {value!r}")
+    return value
+
+
+def check_retry(max_retries: object, retry_policy: object) -> RetryPolicy:
+    """One source of truth for the retry budget: the policy, or the keyword, never both."""
+    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+        raise ConfigurationError(
+            f"retry_policy must be a RetryPolicy, got {type(retry_policy).__name__}"
+        )
+    if max_retries is None:
+        return retry_policy if retry_policy is not None else RetryPolicy()
+    count = check_max_retries(max_retries)
+    if retry_policy is None:
+        return RetryPolicy(max_retries=count)
+    if retry_policy.max_retries != count:
+        raise ConfigurationError(
+            f"max_retries={count} conflicts with retry_policy.max_retries="
+            f"{retry_policy.max_retries}: give the budget in one place"
+        )
+    return retry_policy
 
 
 def _is_loopback(host: str) -> bool:
@@ -163,8 +217,10 @@ def resolve(
     base_url: str | None,
     api_version: str | None,
     timeout: float | httpx.Timeout,
-    max_retries: int,
+    max_retries: int | None,
     rate_limit: float | None,
+    retry_policy: RetryPolicy | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> Options:
     """Combine arguments with AMPERITY_* environment variables (arguments win)."""
     tenant = check_tenant(tenant if tenant is not None else _env("AMPERITY_TENANT"))
@@ -200,8 +256,9 @@ def resolve(
         base_url=check_base_url(base_url),
         api_version=check_api_version(api_version),
         timeout=check_timeout(timeout),
-        max_retries=check_max_retries(max_retries),
+        retry=check_retry(max_retries, retry_policy),
         rate_limit=check_rate_limit(rate_limit),
+        max_response_bytes=check_max_response_bytes(max_response_bytes),
         token=token,
         client_id=client_id,
         client_secret=client_secret,

@@ -1,45 +1,76 @@
-"""Client-side rate limiting: never more than N requests in any one-second window.
+"""Client-side rate limiting that cannot exceed the server's window, whatever the timing.
 
-A sliding-window log of send times, shared by every thread or task using one client. Each
-caller reserves the earliest slot that keeps the window legal and then sleeps until it (the
-sleeping happens outside the lock, so the same limiter serves threads and asyncio tasks).
-A small margin on the window absorbs scheduling jitter between our clock and the server's.
+The tenant admits at most N requests in any one-second window, counted when it receives
+them. A limiter that stamps a slot when it *plans* to send can be fooled: the request may
+leave late (a GIL stall, a slow connect, a loaded machine), land in the next server-side
+second together with requests planned after it, and draw a 429. No margin fixes that for
+every machine.
 
-Libraries weighed: pyrate-limiter and limits implement the same windows, but both answer
-"allowed or not" and leave waiting (and async waiting) to the caller; the reservation below
-is what both would still need around them.
+So a slot is held from the moment a request is about to be sent until one window after its
+*answer* arrived. The server admitted the request before it answered, so by the time the
+slot frees, the server's window for that request has surely closed too, on any clock and
+under any delay. Requests still in flight occupy their slot. The cost is one round trip
+per window, which on a 10-per-second budget is under 1% for answers faster than 10 ms.
+
+Waiting is done by the caller (`time.sleep` or `asyncio.sleep`), outside the lock, so one
+limiter serves threads and asyncio tasks alike.
+
+Libraries weighed: pyrate-limiter and limits count requests when they are allowed, not when
+they are answered, which is exactly the race described above.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
 WINDOW = 1.0
-MARGIN = 0.03
 
 
 class RateLimiter:
     def __init__(self, per_second: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.capacity = max(1, math.floor(per_second))
-        # Fractional rates below one request per second stretch the window instead.
-        self.window = WINDOW * self.capacity / per_second + MARGIN
+        # Rates below one request per second stretch the window instead.
+        self.window = WINDOW * self.capacity / per_second
         self._clock = clock
-        self._sent: deque[float] = deque(maxlen=self.capacity)
+        self._in_flight = 0
+        self._free_at: list[float] = []  # heap: when each answered slot becomes usable again
         self._lock = threading.Lock()
 
-    def reserve(self) -> float:
-        """Claim the next slot; return how many seconds to wait before sending."""
+    def try_acquire(self) -> float | None:
+        """Take a slot (None), or say how many seconds to wait before asking again."""
         with self._lock:
             now = self._clock()
-            at = now
-            if len(self._sent) == self.capacity:
-                at = max(now, self._sent[0] + self.window)
-            self._sent.append(at)
-            return at - now
+            while self._free_at and self._free_at[0] <= now:
+                heapq.heappop(self._free_at)
+            if self._in_flight + len(self._free_at) < self.capacity:
+                self._in_flight += 1
+                return None
+            if self._free_at:
+                return self._free_at[0] - now
+            # Every slot is in flight: none can free sooner than one window from now.
+            return self.window
+
+    def release(self) -> None:
+        """The answer to a request holding a slot arrived (or it failed): free it later."""
+        with self._lock:
+            self._in_flight -= 1
+            heapq.heappush(self._free_at, self._clock() + self.window)
+
+    def acquire(self) -> None:
+        """Block the calling thread until a slot is taken."""
+        while (wait := self.try_acquire()) is not None:
+            time.sleep(wait)
+
+    async def acquire_async(self) -> None:
+        """Wait in the event loop until a slot is taken."""
+        import asyncio  # sync-only programs never import it
+
+        while (wait := self.try_acquire()) is not None:
+            await asyncio.sleep(wait)
 
     def __repr__(self) -> str:
         return f"RateLimiter(capacity={self.capacity}, window={self.window:.3f}s)"

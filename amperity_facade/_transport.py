@@ -1,187 +1,180 @@
-"""Transport wrappers: rate limiting and retries underneath every request the client sends.
+"""Transport wrappers: a rate-limit slot and a bounded body read around every physical request.
 
-Sitting below httpx's auth and redirect handling, they see each physical attempt: every
-retry and every token request waits for a rate-limit slot, and a retried request is the
-same `httpx.Request` (bodies are bytes, so they replay).
+Sitting below httpx's auth handling, they see each request on the wire, the OAuth token
+request and the replay after a 401 included, so all of them wait for a slot. A slot is
+held until the answer's headers arrive (see `_ratelimit`).
 
-The rate-limit slot is taken at the last moment, when httpcore starts writing the request
-headers (its `trace` hook), not when the request enters the transport: opening a connection
-(TCP, TLS, a first-use import) can take longer than the limiter's margin, and a slot stamped
-before it would let a burst reach the server inside one window. Transports that do not
-report that event (mock, custom) get their slot before the call instead.
+The body is read here, with a cap on its *decoded* size: a 300 kB gzip answer can inflate
+to gigabytes, and httpx would otherwise hold all of it in memory. Error bodies are only
+needed for a message, so they are cut short instead of refused. Retries are not decided
+here but in the client's single loop, which also sees what only parsing can tell.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
 from ._ratelimit import RateLimiter
-from ._retry import RetryPolicy
+from .errors import APIResponseValidationError
 
 log = logging.getLogger("amperity_facade")
-SEND_EVENTS = frozenset(
-    {"http11.send_request_headers.started", "http2.send_request_headers.started"}
-)
+ERROR_BODY_LIMIT = 64 * 1024
 
 
-def _log_retry(
-    request: httpx.Request, why: str, delay: float, attempt: int, policy: RetryPolicy
-) -> None:
-    log.warning(
-        "retrying %s %s after %s in %.2fs (retry %d of %d)",
-        request.method,
-        request.url.path,
-        why,
-        delay,
-        attempt + 1,
-        policy.max_retries,
+class ResponseTooLarge(APIResponseValidationError):
+    """A success whose decoded body passed the client's `max_response_bytes`."""
+
+
+def _too_large(response: httpx.Response, limit: int) -> ResponseTooLarge:
+    request = response.request
+    return ResponseTooLarge(
+        f"{request.method} {request.url.path}: the {response.status_code} answer's body is "
+        f"larger than max_response_bytes={limit:,}; refused without reading the rest",
+        response=response,
     )
 
 
-class RetryTransport(httpx.BaseTransport):
+def _undecodable(response: httpx.Response, error: httpx.DecodingError) -> Exception:
+    request = response.request
+    return APIResponseValidationError(
+        f"{request.method} {request.url.path}: the {response.status_code} answer's body could "
+        f"not be decoded ({error})",
+        response=response,
+        unreadable=True,
+    )
+
+
+def _keep(response: httpx.Response, parts: list[bytes]) -> None:
+    # What `Response.read()` itself does; setting it here lets the capped read stand in.
+    response._content = b"".join(parts)
+
+
+def _limit_for(response: httpx.Response, limit: int) -> int:
+    return limit if response.status_code < 300 else min(limit, ERROR_BODY_LIMIT)
+
+
+def _log_request(request: httpx.Request, response: httpx.Response, started: float) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "%s %s -> %d (%d bytes, %.0f ms)",
+            request.method,
+            request.url.path,
+            response.status_code,
+            len(response.content),
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+class LimitedTransport(httpx.BaseTransport):
     def __init__(
         self,
         inner: httpx.BaseTransport,
-        policy: RetryPolicy,
         limiter: RateLimiter | None,
+        max_response_bytes: int,
         *,
         owns_inner: bool = True,
     ) -> None:
-        self.inner, self.policy, self.limiter, self.owns_inner = inner, policy, limiter, owns_inner
+        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.max_response_bytes = max_response_bytes
 
-    def _wait_for_slot(self) -> None:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
         if self.limiter is not None:
-            wait = self.limiter.reserve()
-            if wait > 0:
-                time.sleep(wait)
-
-    def _send(self, request: httpx.Request) -> httpx.Response:
-        if self.limiter is None or not isinstance(self.inner, httpx.HTTPTransport):
-            self._wait_for_slot()
-            return self.inner.handle_request(request)
-        previous: Callable[[str, dict[str, Any]], None] | None = request.extensions.get("trace")
-        taken = False
-
-        def trace(event: str, info: dict[str, Any]) -> None:
-            nonlocal taken
-            if event in SEND_EVENTS and not taken:
-                taken = True
-                self._wait_for_slot()
-            if previous is not None:
-                previous(event, info)
-
-        original = request.extensions
-        request.extensions = {**original, "trace": trace}
+            self.limiter.acquire()
         try:
             response = self.inner.handle_request(request)
         finally:
-            request.extensions = original
-        if not taken:  # sent without the event we wait on: still count it
-            self.limiter.reserve()
+            if self.limiter is not None:
+                self.limiter.release()
+        try:
+            self._read(response)
+        except BaseException:
+            response.close()
+            raise
+        _log_request(request, response, started)
         return response
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self._send(request)
-                response.read()  # body errors (reset, timeout) surface here, inside the loop
-            except Exception as exc:
-                delay = self.policy.delay_for_error(request, exc, attempt)
-                if delay is None:
-                    raise
-                _log_retry(request, type(exc).__name__, delay, attempt, self.policy)
-            else:
-                delay = self.policy.delay_for_response(request, response, attempt)
-                if delay is None:
-                    return response
-                response.close()
-                _log_retry(request, f"status {response.status_code}", delay, attempt, self.policy)
-            time.sleep(delay)
-            attempt += 1
+    def _read(self, response: httpx.Response) -> None:
+        limit = _limit_for(response, self.max_response_bytes)
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    if response.status_code < 300:
+                        raise _too_large(response, limit)
+                    parts.append(chunk[: len(chunk) - (size - limit)])
+                    break
+                parts.append(chunk)
+        except httpx.DecodingError as exc:
+            if response.status_code < 300:
+                raise _undecodable(response, exc) from None
+            parts = []  # an error answer keeps its status; its message comes from elsewhere
+        response.close()
+        _keep(response, parts)
 
     def close(self) -> None:
         if self.owns_inner:
             self.inner.close()
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
+class AsyncLimitedTransport(httpx.AsyncBaseTransport):
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport,
-        policy: RetryPolicy,
         limiter: RateLimiter | None,
+        max_response_bytes: int,
         *,
         owns_inner: bool = True,
     ) -> None:
-        self.inner, self.policy, self.limiter, self.owns_inner = inner, policy, limiter, owns_inner
+        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.max_response_bytes = max_response_bytes
 
-    async def _wait_for_slot(self) -> None:
-        import asyncio
-
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
         if self.limiter is not None:
-            wait = self.limiter.reserve()
-            if wait > 0:
-                await asyncio.sleep(wait)
-
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        if self.limiter is None or not isinstance(self.inner, httpx.AsyncHTTPTransport):
-            await self._wait_for_slot()
-            return await self.inner.handle_async_request(request)
-        previous: Callable[[str, dict[str, Any]], Awaitable[None]] | None = request.extensions.get(
-            "trace"
-        )
-        taken = False
-
-        async def trace(event: str, info: dict[str, Any]) -> None:
-            nonlocal taken
-            if event in SEND_EVENTS and not taken:
-                taken = True
-                await self._wait_for_slot()
-            if previous is not None:
-                await previous(event, info)
-
-        original = request.extensions
-        request.extensions = {**original, "trace": trace}
+            await self.limiter.acquire_async()
         try:
             response = await self.inner.handle_async_request(request)
         finally:
-            request.extensions = original
-        if not taken:  # sent without the event we wait on: still count it
-            self.limiter.reserve()
+            if self.limiter is not None:
+                self.limiter.release()
+        try:
+            await self._read(response)
+        except BaseException:
+            await response.aclose()
+            raise
+        _log_request(request, response, started)
         return response
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            try:
-                response = await self._send(request)
-                await response.aread()  # body errors surface here, inside the loop
-            except Exception as exc:
-                delay = self.policy.delay_for_error(request, exc, attempt)
-                if delay is None:
-                    raise
-                _log_retry(request, type(exc).__name__, delay, attempt, self.policy)
-            else:
-                delay = self.policy.delay_for_response(request, response, attempt)
-                if delay is None:
-                    return response
-                await response.aclose()
-                _log_retry(request, f"status {response.status_code}", delay, attempt, self.policy)
-            await _async_sleep(delay)
-            attempt += 1
+    async def _read(self, response: httpx.Response) -> None:
+        limit = _limit_for(response, self.max_response_bytes)
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    if response.status_code < 300:
+                        raise _too_large(response, limit)
+                    parts.append(chunk[: len(chunk) - (size - limit)])
+                    break
+                parts.append(chunk)
+        except httpx.DecodingError as exc:
+            if response.status_code < 300:
+                raise _undecodable(response, exc) from None
+            parts = []  # an error answer keeps its status; its message comes from elsewhere
+        await response.aclose()
+        _keep(response, parts)
 
     async def aclose(self) -> None:
         if self.owns_inner:
             await self.inner.aclose()
 
 
-async def _async_sleep(seconds: float) -> None:
-    import asyncio  # imported when first needed: sync-only users never pay for it
-
-    await asyncio.sleep(seconds)
+__all__: list[Any] = ["AsyncLimitedTransport", "LimitedTransport", "ResponseTooLarge"]

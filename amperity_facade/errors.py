@@ -8,8 +8,9 @@ raw `httpx.Response`. No exception text ever contains a token or a client secret
 
 from __future__ import annotations
 
+import contextlib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -25,6 +26,7 @@ __all__ = [
     "AmperityError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -40,7 +42,25 @@ __all__ = [
 
 
 class AmperityError(Exception):
-    """Base class of every error raised by amperity-facade."""
+    """Base class of every error raised by amperity-facade.
+
+    Pickles and unpickles whole (keyword-only constructors would otherwise break
+    `pickle.loads`), so errors can cross process boundaries (multiprocessing, Celery).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[AmperityError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class ClientClosedError(AmperityError, RuntimeError):
+    """The client (or the client it was derived from) was closed before this call."""
 
 
 class ConfigurationError(AmperityError, ValueError):
@@ -52,7 +72,7 @@ class APIConnectionError(AmperityError):
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
-        self.request = request
+        self.request = None if request is None else redacted_request(request)
 
 
 class APITimeoutError(APIConnectionError):
@@ -69,13 +89,18 @@ class APIResponseValidationError(AmperityError):
 
     def __init__(self, message: str, *, response: httpx.Response, unreadable: bool = False) -> None:
         super().__init__(message)
-        self.response = response
+        self.response = redact(response)
         self.status_code = response.status_code
         self.unreadable = unreadable
 
 
 class APIStatusError(AmperityError):
-    """The API answered with an error status."""
+    """The API answered with an error status.
+
+    `retry_after` is the server's Retry-After in seconds when it sent a valid one: a 429
+    asking for longer than the retry policy's `max_retry_after` is raised at once with it,
+    so the caller can reschedule instead of hammering.
+    """
 
     def __init__(
         self,
@@ -84,12 +109,14 @@ class APIStatusError(AmperityError):
         response: httpx.Response,
         request_id: str | None = None,
         trace_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = response.status_code
         self.message = message
         self.request_id = request_id
         self.trace_id = trace_id
-        self.response = response
+        self.retry_after = retry_after
+        self.response = redact(response)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -124,7 +151,7 @@ class ConflictError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429 that persisted after every retry."""
+    """429 that persisted after every retry, or whose Retry-After exceeds the policy's cap."""
 
 
 class InternalServerError(APIStatusError):
@@ -178,36 +205,119 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     503: ServiceUnavailableError,
 }
 
-_TAGS = re.compile(r"<[^>]*>")
+# Bodies are cut to this many characters before any regex runs over them: error pages can
+# be megabytes, and a pattern over all of it (even a linear one) is wasted work.
+SCAN_LIMIT = 4096
+_TITLE = re.compile(r"<title[^>]{0,100}>([^<]{1,200})</title>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^<>]{0,1000}>")
 _SPACE = re.compile(r"\s+")
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
-    """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy)."""
-    plain = _SPACE.sub(" ", _TAGS.sub(" ", text)).strip()
+    """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy).
+
+    An HTML page says what it is in its title (`502 Bad Gateway`); the rest of a proxy page
+    repeats it, so the title alone is the message when there is one.
+    """
+    head = text[:SCAN_LIMIT]
+    title = _TITLE.search(head)
+    if title is not None:
+        head = title.group(1)
+    plain = _SPACE.sub(" ", _TAGS.sub(" ", head)).strip()
     return plain if len(plain) <= limit else plain[: limit - 3] + "..."
+
+
+def _json_body(response: httpx.Response) -> Any:
+    """The parsed body, or None when it is not JSON (or nested too deep to parse)."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
 
 
 def error_details(response: httpx.Response) -> tuple[str, str | None, str | None]:
     """(message, request_id, trace_id) of an error answer whose body has been read."""
     message = request_id = trace_id = None
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = _json_body(response)
     if isinstance(body, dict):
         fields = [body.get(k) for k in ("message", "request_id", "trace_id")]
-        message, request_id, trace_id = (v if isinstance(v, str) else None for v in fields)
+        message, request_id, trace_id = (v[:1000] if isinstance(v, str) else None for v in fields)
     if message is None:
-        message = _excerpt(response.text) or response.reason_phrase or "error"
+        try:
+            text = response.text
+        except (ValueError, LookupError):  # an unknown or lying charset
+            text = ""
+        message = _excerpt(text) or response.reason_phrase or "error"
     return message, request_id or response.headers.get("x-request-id"), trace_id
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def status_error(response: httpx.Response, retry_after: float | None = None) -> APIStatusError:
     """Build the right `APIStatusError` subclass for an error answer (body already read)."""
     code = response.status_code
     cls = _STATUS_CLASSES.get(code)
     if cls is None:
         cls = InternalServerError if code >= 500 else APIStatusError
     message, request_id, trace_id = error_details(response)
-    return cls(message, response=response, request_id=request_id, trace_id=trace_id)
+    return cls(
+        message,
+        response=response,
+        request_id=request_id,
+        trace_id=trace_id,
+        retry_after=retry_after,
+    )
+
+
+_HIDDEN = "<redacted>"
+
+
+def redacted_request(request: httpx.Request) -> httpx.Request:
+    """A copy of `request` safe to keep on an exception: no credentials, no form body.
+
+    Exceptions travel far (crash reporters, pickled task results, `repr` in logs), and
+    `exc.response.request` would otherwise carry the bearer token and, for the OAuth
+    token request, the client secret in its form body.
+    """
+    if request.extensions.get("amperity_redacted"):
+        return request
+    headers = httpx.Headers(request.headers)
+    if "authorization" in headers:
+        headers["authorization"] = _HIDDEN
+    content = b""
+    if headers.get("content-type", "").startswith("application/json"):
+        try:
+            content = request.content
+        except httpx.RequestNotRead:
+            content = b""
+    headers.pop("content-length", None)
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        content=content,
+        extensions={
+            "amperity_redacted": True,
+            **{k: v for k, v in request.extensions.items() if k == "amperity_token_request"},
+        },
+    )
+
+
+def redact(response: httpx.Response) -> httpx.Response:
+    """Swap the response's request for a redacted copy (in place; returns the response)."""
+    try:
+        request = response.request
+    except RuntimeError:  # a response built without a request
+        return response
+    response.request = redacted_request(request)
+    return response
+
+
+def redact_chain(error: BaseException) -> None:
+    """Redact the request of every httpx error in the cause/context chain of `error`."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, httpx.RequestError):
+            with contextlib.suppress(RuntimeError):  # raised without a request
+                current.request = redacted_request(current.request)
+        current = current.__cause__ or current.__context__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import random
 import threading
 import time
 
@@ -49,7 +50,7 @@ def test_attempts_are_max_retries_plus_one(api: MockAPI, client: Amperity) -> No
 
 def test_persistent_timeout_raises_timeout_error(api: MockAPI, client: Amperity) -> None:
     api.on("GET", "/segments", httpx.ReadTimeout("slow"))
-    with pytest.raises(errors.APITimeoutError, match="GET /segments: timed out"):
+    with pytest.raises(errors.APITimeoutError, match="GET /api/segments: timed out"):
         list(client.segments.list())
     assert len(api.requests) == 4
     api.on("GET", "/campaigns", httpx.ConnectError("refused"))
@@ -108,25 +109,33 @@ def test_stop_is_retried_like_a_read(api: MockAPI, client: Amperity) -> None:
 
 def test_retry_after_seconds_is_honoured(api: MockAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps: list[float] = []
-    monkeypatch.setattr("amperity_facade._transport.time.sleep", sleeps.append)
+    monkeypatch.setattr("amperity_facade._client.time.sleep", sleeps.append)
     date = email.utils.formatdate(time.time() + 30, usegmt=True)
     api.on(
-        "GET", "/segments",
+        "GET",
+        "/segments",
         httpx.Response(429, headers={"Retry-After": "2"}, json={"status": 429, "message": "slow"}),
         httpx.Response(503, headers={"Retry-After": date}, json={"status": 503, "message": "x"}),
         httpx.Response(429, headers={"Retry-After": "3600"}, json={"status": 429, "message": "x"}),
         page([]),
-    )  # fmt: skip
+    )
     policy = RetryPolicy(max_retries=3, backoff_base=0.25, backoff_max=0.5, max_retry_after=60)
-    with Amperity(
-        tenant="acme", token=TOKEN, transport=httpx.MockTransport(api.handler),
-        rate_limit=None, retry_policy=policy,
-    ) as client:  # fmt: skip
+    with (
+        Amperity(
+            tenant="acme",
+            token=TOKEN,
+            transport=httpx.MockTransport(api.handler),
+            rate_limit=None,
+            retry_policy=policy,
+        ) as client,
+        pytest.raises(errors.RateLimitError) as info,
+    ):
         list(client.segments.list())
     assert sleeps[0] == 2.0
     assert 25 < sleeps[1] <= 30
-    assert 0 <= sleeps[2] <= 1.0  # beyond the cap: ordinary backoff instead
-    assert len(sleeps) == 3
+    # Beyond the cap: raised at once with the server's wait, not replaced by a short retry.
+    assert len(sleeps) == 2 and len(api.requests) == 3
+    assert info.value.retry_after == 3600.0
 
 
 def test_backoff_is_exponential_full_jitter_and_capped() -> None:
@@ -141,7 +150,8 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("5") == 5.0
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0 - 10) == 10.0
-    assert parse_retry_after("-3") == 0.0
+    for nonsense in ("-3", "nan", "inf", "1e309", "-inf", "garbage, 99", " "):
+        assert parse_retry_after(nonsense) is None, nonsense
 
 
 def test_each_retry_is_logged(
@@ -155,14 +165,48 @@ def test_each_retry_is_logged(
     assert TOKEN not in caplog.text
 
 
-def test_rate_limiter_never_exceeds_window() -> None:
+def test_rate_limiter_holds_a_slot_until_one_window_after_the_answer() -> None:
     now = [0.0]
     limiter = RateLimiter(10, clock=lambda: now[0])
-    sends = [limiter.reserve() for _ in range(35)]  # all asked for at t=0
-    assert sends[:10] == [0.0] * 10
-    for i in range(10, 35):
-        assert sends[i] >= sends[i - 10] + 1.0
-    assert sends[-1] < 3.2  # yet close to the limit: 35 requests in ~3 windows
+    assert [limiter.try_acquire() for _ in range(10)] == [None] * 10
+    assert limiter.try_acquire() == 1.0  # all ten in flight: nothing frees within a window
+    now[0] = 0.3
+    limiter.release()  # the first answer arrived at 0.3
+    now[0] = 0.5
+    assert limiter.try_acquire() == pytest.approx(0.8)
+    now[0] = 1.3
+    assert limiter.try_acquire() is None
+    assert limiter.try_acquire() == 1.0
+
+
+def test_rate_limiter_is_safe_whatever_the_delays() -> None:
+    """Simulated: requests reach the server up to 300 ms after their slot, answers come back
+    up to 300 ms later; the server never sees more than 10 requests in any window."""
+    rng = random.Random(7)
+    now = [0.0]
+    limiter = RateLimiter(10, clock=lambda: now[0])
+    events: list[tuple[float, int, str]] = [(0.0, i, "ask") for i in range(16)]
+    admitted: list[float] = []
+    sent = 0
+    while sent < 400:
+        events.sort()
+        at, who, what = events.pop(0)
+        now[0] = at
+        if what == "ask":
+            wait = limiter.try_acquire()
+            if wait is not None:
+                events.append((at + wait, who, "ask"))
+                continue
+            sent += 1
+            arrives = at + rng.uniform(0, 0.3)
+            admitted.append(arrives)
+            events.append((arrives + rng.uniform(0, 0.3), who, "answer"))
+        else:
+            limiter.release()
+            events.append((at, who, "ask"))
+    admitted.sort()
+    for i in range(10, len(admitted)):
+        assert admitted[i] - admitted[i - 10] >= 1.0
 
 
 def test_rate_limit_shared_across_threads(api: MockAPI) -> None:
