@@ -247,7 +247,11 @@ def error_details(response: httpx.Response) -> tuple[str, str | None, str | None
             text = response.text
         except (ValueError, LookupError):  # an unknown or lying charset
             text = ""
-        message = _excerpt(text) or response.reason_phrase or "error"
+        message = _excerpt(text)
+        code = str(response.status_code)
+        if message.startswith(code):  # "502 Bad Gateway": the status is printed anyway
+            message = message[len(code) :].strip()
+        message = message or response.reason_phrase or "error"
     return message, request_id or response.headers.get("x-request-id"), trace_id
 
 
