@@ -4,8 +4,17 @@ Use it as ``with FakeAmperity(tenant="acme", seed=7) as fake:`` and point a clie
 ``fake.base_url`` with ``fake.tenant`` and ``fake.token`` (or the OAuth client credentials).
 """
 
+from ._errors import FakeUsageError
 from ._fake import FakeAmperity
-from ._faults import Fault
+from ._faults import Fault, FaultKind
 from ._log import RecordedRequest
+from ._names import OperationName
 
-__all__ = ["FakeAmperity", "Fault", "RecordedRequest"]
+__all__ = [
+    "FakeAmperity",
+    "FakeUsageError",
+    "Fault",
+    "FaultKind",
+    "OperationName",
+    "RecordedRequest",
+]

@@ -12,8 +12,11 @@ from typing import Self
 
 from . import _data
 from ._auth import RateLimiter, TokenBook
-from ._faults import Fault, FaultBook
+from ._errors import FakeUsageError
+from ._faults import Fault, FaultBook, check
+from ._hostile import prepare
 from ._log import RecordedRequest, RequestLog
+from ._names import OperationName, check_operation
 from ._operations import Backend
 from ._routes import API_PREFIX
 from ._server import FakeHTTPServer
@@ -164,15 +167,22 @@ class FakeAmperity:
         self.stop()
 
     def inject(self, fault: Fault) -> None:
+        """Checked again here, because a frozen dataclass can still be altered by force, and a
+        fault that never fires would let the test pass without testing anything."""
+        if not isinstance(fault, Fault):
+            raise TypeError(f"inject() takes a Fault, got {type(fault).__name__}")
+        check(fault)
+        prepare(fault)
         self._faults.add(fault)
 
     def set_deprecation(
         self,
         deprecation: str | None = None,
         sunset: str | None = None,
-        operation: str | None = None,
+        operation: OperationName | None = None,
     ) -> None:
         """Mark one operation (or, with operation=None, every one) deprecated; None clears."""
+        check_operation(operation)
         backend = self._backend
         with backend.deprecation_lock:
             if deprecation is None and sunset is None:
@@ -194,7 +204,19 @@ class FakeAmperity:
         self._faults.clear()
         self._limiter.clear()
 
-    def count(self, operation: str | None = None, status: int | None = None) -> int:
+    def count(self, operation: OperationName | None = None, status: int | None = None) -> int:
+        """Requests logged since start or reset; status 0 counts dropped connections.
+
+        A misspelt operation or a status no answer can have would count 0 forever, and an
+        assertion of 0 would pass without testing anything, so both are refused.
+        """
+        check_operation(operation)
+        if status is not None and (
+            isinstance(status, bool)
+            or not isinstance(status, int)
+            or not (status == 0 or 100 <= status <= 599)
+        ):
+            raise FakeUsageError(f"status must be 0 (dropped) or 100-599, got {status!r}")
         return sum(
             1
             for r in self._log.snapshot()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from ._names import OperationName
+
 
 @dataclass
 class RecordedRequest:
@@ -16,7 +18,7 @@ class RecordedRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
-    operation: str | None
+    operation: OperationName | None
     status: int
     at: float
 

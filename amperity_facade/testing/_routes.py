@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ._names import OperationName
+
 API_PREFIX = "/api"
 TOKEN_PATH = "/v0/oauth2/token"
-STATIC: dict[str, dict[str, str]] = {
+STATIC: dict[str, dict[str, OperationName]] = {
     "/audit-events": {"GET": "list-events"},
     "/campaigns": {"GET": "list-campaign"},
     "/campaign-drafts": {"GET": "list-campaign-draft"},
@@ -16,14 +18,14 @@ STATIC: dict[str, dict[str, str]] = {
     "/workflow/runs": {"GET": "list-workflows", "POST": "run-workflow"},
     TOKEN_PATH: {"POST": "create-token"},
 }
-GET_INGEST_JOB = {"GET": "get-ingest-job"}
-GET_WORKFLOW = {"GET": "get-workflow"}
-STOP_WORKFLOW = {"POST": "stop-workflow"}
+GET_INGEST_JOB: dict[str, OperationName] = {"GET": "get-ingest-job"}
+GET_WORKFLOW: dict[str, OperationName] = {"GET": "get-workflow"}
+STOP_WORKFLOW: dict[str, OperationName] = {"POST": "stop-workflow"}
 
 
 @dataclass(frozen=True)
 class Route:
-    methods: dict[str, str]
+    methods: dict[str, OperationName]
     param: str | None
     is_token: bool
 

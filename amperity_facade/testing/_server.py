@@ -20,7 +20,8 @@ from typing import Any, cast
 from urllib.parse import parse_qs
 
 from ._errors import ApiError
-from ._faults import Fault, FaultBook
+from ._faults import ANSWER_KINDS, PAGE_KINDS, Fault, FaultBook
+from ._hostile import mangle, rewrite_page
 from ._log import RecordedRequest, RequestLog
 from ._operations import Answer, Backend
 from ._routes import resolve
@@ -30,7 +31,6 @@ HTML_PAGE = (
     "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}"
     "</h1></center><hr><center>amperity-fake</center></body></html>"
 )
-NOT_JSON = b"<<< this is not JSON >>>"
 
 
 class FakeHTTPServer(ThreadingHTTPServer):
@@ -110,11 +110,12 @@ class Handler(BaseHTTPRequestHandler):
         )
         number = fake.log.record(entry)
         request_id = "req-" + secrets.token_hex(8)
-        fault = fake.faults.take(entry.operation, number)
+        pending = fake.faults.take(entry.operation, number)
+        fault = pending.fault if pending is not None else None
         if fault is not None and fault.kind == "slow":
-            time.sleep(fault.delay)
+            time.sleep(cast(float, fault.delay))
             fault = None
-        if fault is not None and fault.kind not in ("truncated", "malformed"):
+        if fault is not None and fault.kind in ANSWER_KINDS:
             self.send_fault(fault, entry, request_id)
             return
         backend = fake.backend
@@ -126,11 +127,16 @@ class Handler(BaseHTTPRequestHandler):
             extra = error.headers
         if answer.status < 400:
             extra = backend.deprecation_headers(entry.operation)
-        payload = json.dumps(answer.body, separators=(",", ":")).encode()
-        status = answer.status
+        status, answer_body = answer.status, answer.body
+        if pending is not None and fault is not None and fault.kind in PAGE_KINDS:
+            if status == 200 and isinstance(answer_body, dict) and fake.faults.consume(pending):
+                answer_body = rewrite_page(fault.kind, answer_body)
+            fault = None
+        payload = json.dumps(answer_body, separators=(",", ":")).encode()
         if fault is not None:
             status = 200
-            payload = payload[: len(payload) // 2] if fault.kind == "truncated" else NOT_JSON
+            payload, mangled = mangle(fault, payload)
+            extra = {**extra, **mangled}
         entry.status = status
         self.send(status, payload, JSON, request_id, extra)
 
@@ -141,12 +147,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         status = fault.answer_status
         entry.status = status
+        extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
         if fault.kind == "html":
             reason = self.responses.get(status, ("Error",))[0]
             page = HTML_PAGE.format(status=status, reason=reason).encode()
-            self.send(status, page, "text/html; charset=utf-8", request_id, {})
+            self.send(status, page, "text/html; charset=utf-8", request_id, extra)
             return
-        extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
         body = envelope(status, f"injected fault: status {status}", request_id)
         self.send(status, json.dumps(body).encode(), JSON, request_id, extra)
 
