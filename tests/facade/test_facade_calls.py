@@ -159,8 +159,17 @@ def test_html_error_body_gives_short_excerpt(api: MockAPI, client: Amperity) -> 
     )
     with pytest.raises(errors.InternalServerError) as info:
         list(client.with_options(max_retries=0).segments.list())
-    assert info.value.message.startswith("502 Bad Gateway nginx")
+    assert info.value.message.startswith("Bad Gateway nginx")  # the status is not repeated
+    assert str(info.value).startswith("502 Bad Gateway nginx")
     assert len(info.value.message) <= 200 and "<" not in info.value.message
+    titled = (
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+        "</h1></center><hr><center>nginx</center></body></html>"
+    )
+    api.on("GET", "/campaigns", httpx.Response(502, text=titled))
+    with pytest.raises(errors.InternalServerError) as titled_info:
+        list(client.with_options(max_retries=0).campaigns.list())
+    assert str(titled_info.value) == "502 Bad Gateway"
 
 
 def test_unreadable_success_body_is_read_again(api: MockAPI, client: Amperity) -> None:
