@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._ratelimit import SLOT_HELD, RateLimiter
 from .errors import AuthenticationError, error_details
 
 if TYPE_CHECKING:
@@ -92,12 +93,14 @@ class ClientCredentialsAuth(httpx.Auth):
         client_id: str,
         client_secret: str,
         clock: Callable[[], float] = time.monotonic,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.token_url = base_url.rstrip("/") + TOKEN_PATH
         self._tenant = tenant
         self._client_id = client_id
         self._client_secret = client_secret
         self._clock = clock
+        self._limiter = limiter
         self._token: str | None = None
         self._expires_at = 0.0
         self._thread_lock = threading.Lock()
@@ -158,14 +161,30 @@ class ClientCredentialsAuth(httpx.Auth):
         return token
 
     # -- flows ---------------------------------------------------------------------------------
+    # A request can wait for its rate-limit slot longer than a short-lived token has left, so
+    # the slot is taken here, before the token is chosen, and the token is checked again once
+    # the slot is held (`_hold_slot`). The token request itself takes its slot in the
+    # transport, while the refresh lock is held; no one waiting for that lock holds a slot,
+    # so the two can never wait on each other.
+    def _hold_slot(self, request: httpx.Request) -> None:
+        request.extensions[SLOT_HELD] = True
+
     def _sync_token(
         self, stale: str | None, serving: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, str]:
-        with self._thread_lock:  # held across the token request: one refresher at a time
-            token = self._current(stale)
-            if token is None:
-                token = self._store((yield self._token_request(serving)))
-            return token
+        while True:
+            with self._thread_lock:  # held across the token request: one refresher at a time
+                token = self._current(stale)
+                if token is None:
+                    token = self._store((yield self._token_request(serving)))
+            if self._limiter is None:
+                return token
+            self._limiter.acquire()
+            current = self._current(stale)
+            if current is not None:
+                self._hold_slot(serving)
+                return current
+            self._limiter.cancel()  # it went stale while we waited: refresh, then wait again
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -184,19 +203,27 @@ class ClientCredentialsAuth(httpx.Auth):
             import asyncio  # only async clients need it
 
             self._task_lock = asyncio.Lock()
-        async with self._task_lock:
-            token = self._current(None)
-            if token is None:
-                token = self._store((yield self._token_request(request)))
-        _bearer(request, token)
-        response = yield request
-        if response.status_code == 401:
-            async with self._task_lock:
-                fresh = self._current(token)
-                if fresh is None:
-                    fresh = self._store((yield self._token_request(request)))
-            _bearer(request, fresh)
-            yield request
+        stale: str | None = None
+        while True:  # at most twice round the outer loop: the call, then its replay after a 401
+            while True:
+                async with self._task_lock:
+                    token = self._current(stale)
+                    if token is None:
+                        token = self._store((yield self._token_request(request)))
+                if self._limiter is None:
+                    break
+                await self._limiter.acquire_async()
+                current = self._current(stale)
+                if current is not None:
+                    token = current
+                    self._hold_slot(request)
+                    break
+                self._limiter.cancel()
+            _bearer(request, token)
+            response = yield request
+            if response.status_code != 401 or stale is not None:
+                return
+            stale = token
 
 
 def _without_body(response: httpx.Response) -> httpx.Response:

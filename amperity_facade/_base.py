@@ -81,7 +81,7 @@ class Retry:
     delay: float
 
 
-def build_auth(options: Options) -> httpx.Auth:
+def build_auth(options: Options, limiter: RateLimiter | None) -> httpx.Auth:
     if options.token is not None:
         return BearerTokenAuth(options.token)
     assert options.client_id is not None and options.client_secret is not None
@@ -90,6 +90,7 @@ def build_auth(options: Options) -> httpx.Auth:
         tenant=options.tenant,
         client_id=options.client_id,
         client_secret=options.client_secret,
+        limiter=limiter,
     )
 
 
@@ -104,7 +105,7 @@ class Shared:
     @classmethod
     def create(cls, options: Options, pool: Any) -> Shared:
         limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
-        return cls(build_auth(options), limiter, pool)
+        return cls(build_auth(options, limiter), limiter, pool)
 
 
 class BaseClient:

@@ -28,6 +28,9 @@ import time
 from collections.abc import Callable
 
 WINDOW = 1.0
+# Set on a request whose slot was taken above the transport (by the OAuth flow, which must
+# choose the token after the wait); the transport then only releases it.
+SLOT_HELD = "amperity_slot_held"
 
 
 class RateLimiter:
@@ -59,6 +62,11 @@ class RateLimiter:
         with self._lock:
             self._in_flight -= 1
             heapq.heappush(self._free_at, self._clock() + self.window)
+
+    def cancel(self) -> None:
+        """Give back a slot that was taken but not used for a request: free at once."""
+        with self._lock:
+            self._in_flight -= 1
 
     def acquire(self) -> None:
         """Block the calling thread until a slot is taken."""

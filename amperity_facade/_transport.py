@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from ._ratelimit import RateLimiter
+from ._ratelimit import SLOT_HELD, RateLimiter
 from .errors import APIResponseValidationError
 
 log = logging.getLogger("amperity_facade")
@@ -83,7 +83,8 @@ class LimitedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
-        if self.limiter is not None:
+        held = request.extensions.pop(SLOT_HELD, False)
+        if self.limiter is not None and not held:
             self.limiter.acquire()
         try:
             response = self.inner.handle_request(request)
@@ -137,7 +138,8 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
-        if self.limiter is not None:
+        held = request.extensions.pop(SLOT_HELD, False)
+        if self.limiter is not None and not held:
             await self.limiter.acquire_async()
         try:
             response = await self.inner.handle_async_request(request)
