@@ -4,6 +4,11 @@ Failures end as one `error: ...` line on stderr, never a traceback: people and s
 both need the cause (status, server message, request id to quote to support) and an exit
 code that separates "the API said no" (1) from "you asked wrongly" (2). Every line is
 scrubbed of the credentials in play, as a second guard behind the library's own care.
+Notes attached to an exception on its way out (what an export wrote and how to resume
+it, a workflow left running) end the same line.
+
+Ctrl-C and SIGTERM both interrupt cleanly (`_signals`): exit 130 and 143, as a shell
+reports a process killed by either.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from ..errors import (
 from . import _commands
 from ._output import CliError
 from ._parser import build_parser
+from ._signals import exit_code, handling_signals
 
 __all__ = ["main"]
 
-OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
+OK, FAILED, USAGE = 0, 1, 2
+LEVELS = (logging.WARNING, logging.INFO, logging.DEBUG)  # by the number of -v
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,27 +47,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit:  # --help, or a usage error argparse already printed
         return exit.code if isinstance(exit.code, int) else USAGE
     try:
-        with _diagnostics():
+        with handling_signals(), _diagnostics(getattr(args, "verbose", None) or 0):
             code: int = args.handler(args)
         return code
     except CliError as exc:
-        return _fail(str(exc), exc.code)
+        return _fail(str(exc), exc.code, exc)
     except ConfigurationError as exc:
-        return _fail(str(exc), USAGE)
+        return _fail(str(exc), USAGE, exc)
     except WorkflowFailedError as exc:
         kind = exc.error_type or "unknown error"
         detail = f"{kind}: {exc.error_message}" if exc.error_message else kind
-        return _fail(f"workflow {exc.workflow.id} {exc.state}: {detail}", FAILED)
+        return _fail(f"workflow {exc.workflow.id} {exc.state}: {detail}", FAILED, exc)
     except WorkflowTimeoutError as exc:
         return _fail(
             f"workflow {exc.workflow.id} still {exc.workflow.state} after {exc.timeout:g}s "
             f"(it keeps running; stop it with: amperity workflows stop {exc.workflow.id})",
             FAILED,
+            exc,
         )
     except AmperityError as exc:
-        return _fail(str(exc), FAILED)
-    except KeyboardInterrupt:
-        return _fail("interrupted", INTERRUPTED)
+        return _fail(str(exc), FAILED, exc)
+    except KeyboardInterrupt as exc:
+        return _fail(str(exc) if exc.args else "interrupted", exit_code(exc), exc)
     except BrokenPipeError:
         # The reader (head, less) has gone: stop quietly and keep Python from complaining
         # about the unflushable stdout at exit.
@@ -68,19 +76,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return OK
     except OSError as exc:  # writing an output file failed midway (disk full, ...)
-        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILED)
+        where = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        return _fail(where, FAILED, exc)
+    except Exception as exc:  # a bug, or an answer nobody foresaw: still one line, no trace
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", FAILED, exc)
+
+
+class _Lines(logging.Formatter):
+    """`level: message`, scrubbed, on one line: no tracebacks from a record's exc_info."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = " ".join(record.getMessage().split("\n"))
+        return _scrub(f"{record.levelname.lower()}: {message}")
 
 
 @contextlib.contextmanager
-def _diagnostics() -> Iterator[None]:
-    """Show the library's notices (retries, deprecations) as plain stderr lines.
+def _diagnostics(verbosity: int) -> Iterator[None]:
+    """Show the library's log on stderr: warnings (retries, deprecations) always, info with
+    -v, and each request with -vv (the library logs those at DEBUG).
 
-    Without a handler Python would print them bare through logging's last resort, and
+    Without a handler Python would print warnings bare through logging's last resort, and
     deprecations a second time as a warning with a source line; one line each is enough.
     """
+    level = LEVELS[min(verbosity, len(LEVELS) - 1)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    handler.setFormatter(_Lines())
+    handler.setLevel(level)
     logger = logging.getLogger("amperity_facade")
+    previous = logger.level
+    if verbosity:
+        logger.setLevel(level)
     logger.addHandler(handler)
     try:
         with warnings.catch_warnings():
@@ -88,10 +113,17 @@ def _diagnostics() -> Iterator[None]:
             yield
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
-def _fail(message: str, code: int) -> int:
+def _scrub(text: str) -> str:
     for secret in _commands.SECRETS:
-        message = message.replace(secret, "***")
-    print(f"error: {message}", file=sys.stderr, flush=True)
+        text = text.replace(secret, "***")
+    return text
+
+
+def _fail(message: str, code: int, exc: BaseException | None = None) -> int:
+    notes = getattr(exc, "__notes__", None) or []
+    line = "; ".join([message, *(str(note) for note in notes)])
+    print(f"error: {_scrub(' '.join(line.splitlines()))}", file=sys.stderr, flush=True)
     return code

@@ -7,6 +7,7 @@ decides what to ask for and how to show it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -28,12 +29,25 @@ from .. import _workflows
 from .._client import Amperity
 from .._pagination import Paginator
 from ..errors import WorkflowTimeoutError
-from ._export import Progress, export, open_output
+from ._export import Progress, Stats, export, resume_note
 from ._output import CliError, Column, choose_format, field, fields, make_writer, write_one
+from ._sink import csv_header, open_output
 
 SECRETS: set[str] = set()  # every credential seen in this run, scrubbed from error lines
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_POLL_INTERVAL = 10.0
+# The --limit default: exports want the fewest requests against 10 per second. openapi.yaml
+# gives `limit` no maximum; 1000 is the fake tenant's ceiling and what `amperity demo` has
+# always asked of real tenants.
+MAX_PAGE = 1000
+APPENDABLE = ("csv", "jsonl")
+# (attribute, option) pairs that bound a half-open time window, checked before any call
+RANGES = (
+    (("from_", "--from"), ("to", "--to")),
+    (("created_from", "--created-from"), ("created_to", "--created-to")),
+    (("ended_from", "--ended-from"), ("ended_to", "--ended-to")),
+    (("range_from", "--range-from"), ("range_to", "--range-to")),
+)
 
 
 def say(message: str) -> None:
@@ -116,10 +130,16 @@ class Listing:
     model: type[Any]
     columns: tuple[Column, ...]
     fetch: Fetch
+    page_size: int | None = MAX_PAGE  # the --limit default; None: the server's default
 
 
 def _page_args(args: Namespace) -> dict[str, Any]:
-    return {"limit": args.limit, "max_items": args.max_items}
+    limit = args.limit
+    page_size = LISTINGS[args.resource].page_size
+    if limit is None and page_size is not None:
+        # no point fetching 1000 items to keep 5
+        limit = min(page_size, max(args.max_items, 1)) if args.max_items else page_size
+    return {"limit": limit, "max_items": args.max_items, "next_token": args.next_token}
 
 
 LISTINGS: dict[str, Listing] = {
@@ -162,6 +182,7 @@ LISTINGS: dict[str, Listing] = {
         IngestJobDetails,
         INGEST_COLUMNS,
         lambda c, a: c.ingest_jobs.list(created_from=a.from_, created_to=a.to, **_page_args(a)),
+        page_size=None,  # the document declares no limit here, so no maximum either
     ),
     "workflows": Listing(
         "workflows",
@@ -180,18 +201,65 @@ LISTINGS: dict[str, Listing] = {
 }
 
 
+def check_ranges(args: Namespace) -> None:
+    """A window that ends before it starts is a typo; say so in the options' own names
+    (the library would name its own arguments). An empty window, from = to, is allowed."""
+    for (low_name, low_option), (high_name, high_option) in RANGES:
+        low, high = getattr(args, low_name, None), getattr(args, high_name, None)
+        if low is not None and high is not None and high < low:
+            raise CliError(f"{low_option} {_utc(low)} is after {high_option} {_utc(high)}", 2)
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _check_destination(args: Namespace, fmt: str) -> None:
+    to_file = args.output not in (None, "-")
+    if args.append and not to_file:
+        raise CliError("--append needs --output FILE", 2)
+    if args.append and fmt not in APPENDABLE:
+        raise CliError(f"--append works with --format csv or jsonl, not {fmt}", 2)
+    if args.next_token and to_file and not args.append and os.path.exists(args.output):
+        raise CliError(
+            f"{args.output} exists: add --append to continue it from --next-token, "
+            "or write to another file",
+            2,
+        )
+
+
 def list_items(args: Namespace) -> int:
-    """`<resource> list`: stream every page into the chosen format."""
+    """`<resource> list`: stream every page into the chosen format.
+
+    On a failure or an interruption the error line ends with what was written and the
+    `--next-token` that continues from there.
+    """
     listing = LISTINGS[args.resource]
     fmt = choose_format(args.format, args.output, sys.stdout)
+    check_ranges(args)
+    _check_destination(args, fmt)
     with open_client(args) as client:
         paginator = listing.fetch(client, args)  # bad arguments fail before a file is made
-        with open_output(args.output) as stream:
+        with open_output(args.output, append=args.append) as sink:
+            header = csv_header(args.output) if fmt == "csv" and sink.continues else None
             writer = make_writer(
-                fmt, stream, model=listing.model, columns=listing.columns, warn=say
+                fmt,
+                sink,
+                model=listing.model,
+                columns=listing.columns,
+                warn=say,
+                raw=args.csv_raw,
+                header=header,
             )
             progress = Progress.for_export(listing.label, args.output, sys.stdout, sys.stderr)
-            stats = export(paginator.pages(), [writer], progress)
+            stats = Stats(cursor=args.next_token)
+            try:
+                export(paginator.pages(), [(writer, sink)], progress, stats)
+            except BaseException as exc:
+                note = resume_note(stats, listing.label, args.output, append=args.append)
+                if note:
+                    exc.add_note(note)
+                raise
     if args.output not in (None, "-"):
         say(f"wrote {stats.items:,} {listing.label} ({stats.pages} pages) to {args.output}")
     return 0
@@ -202,8 +270,8 @@ def list_items(args: Namespace) -> int:
 
 def _show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) -> None:
     fmt = choose_format(args.format, args.output, sys.stdout)
-    with open_output(args.output) as stream:
-        write_one(fmt, stream, item.to_dict(), model=type(item), details=details)
+    with open_output(args.output) as sink:
+        write_one(fmt, sink, item.to_dict(), model=type(item), details=details, raw=args.csv_raw)
 
 
 def get_ingest_job(args: Namespace) -> int:
@@ -215,7 +283,7 @@ def get_ingest_job(args: Namespace) -> int:
 
 def get_workflow(args: Namespace) -> int:
     with open_client(args) as client:
-        workflow = client.workflows.get(args.id, view="verbose" if args.verbose else None)
+        workflow = client.workflows.get(args.id, view="verbose" if args.tasks else None)
     _show(args, workflow, {"task_instances": TASK_COLUMNS})
     return 0
 
@@ -231,11 +299,14 @@ def run_workflow(args: Namespace) -> int:
     """`workflows run`: start, and with --wait follow it to the end, narrating on stderr."""
     if not args.wait and (args.timeout is not None or args.poll_interval is not None):
         raise CliError("--timeout and --poll-interval only make sense with --wait", 2)
+    check_ranges(args)
     with open_client(args) as client:
         workflow = client.workflows.run(
-            args.config_id, range_from=args.range_from, range_to=args.range_to,
+            args.config_id,
+            range_from=args.range_from,
+            range_to=args.range_to,
             run_mode=args.run_mode,
-        )  # fmt: skip
+        )
         if args.wait:
             try:
                 workflow = follow(
@@ -245,12 +316,12 @@ def run_workflow(args: Namespace) -> int:
                     poll_interval=args.poll_interval or DEFAULT_POLL_INTERVAL,
                     report=say,
                 )
-            except KeyboardInterrupt:
-                say(
-                    f"interrupted; workflow {workflow.id} keeps running on the tenant "
+            except KeyboardInterrupt as exc:
+                exc.add_note(
+                    f"workflow {workflow.id} keeps running on the tenant "
                     f"(stop it with: amperity workflows stop {workflow.id})"
                 )
-                return 130
+                raise
     _show(args, workflow, {})
     return 0
 

@@ -1,4 +1,4 @@
-"""`amperity demo` and `amperity fake-server`: the library at work without an account.
+"""`amperity demo`: the library at work without an account.
 
 The demo runs what people use the library for (count segments, export a week of audit
 events, run a workflow and follow it, look at an ingest job) against an in-process fake,
@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import sys
-import tempfile
-import threading
 import time
 from argparse import Namespace
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 from amperity_api.models import AuditEvent
 
 from .._client import Amperity
 from ..errors import WorkflowFailedError
 from ._commands import follow, open_client, say
-from ._export import Progress, export, open_output
-from ._output import CsvWriter, JsonLinesWriter, Writer
+from ._csv import CsvWriter
+from ._export import Progress, export
+from ._fake_server import DATA_END
+from ._output import JsonLinesWriter, Writer
+from ._sink import Sink, open_output
 
-FAKE_ANCHOR = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)  # where the fake's data ends
+FAKE_ANCHOR = dt.datetime.combine(DATA_END, dt.time(), dt.UTC)  # where the fake's data ends
 DEMO_CONFIG = "cg-demo"
 SHOWN_NAMES = 5
 
@@ -93,10 +92,13 @@ def _tour(
     out.mkdir(parents=True, exist_ok=True)
     csv_path, jsonl_path = out / "audit-events.csv", out / "audit-events.jsonl"
     with open_output(str(csv_path)) as csv_file, open_output(str(jsonl_path)) as jsonl_file:
-        writers: list[Writer] = [CsvWriter(csv_file, AuditEvent, say), JsonLinesWriter(jsonl_file)]
+        outputs: list[tuple[Writer, Sink]] = [
+            (CsvWriter(csv_file, AuditEvent, say), csv_file),
+            (JsonLinesWriter(jsonl_file), jsonl_file),
+        ]
         progress = Progress.for_export("audit events", str(csv_path), sys.stdout, sys.stderr)
-        pages = client.audit_events.list(happened_from=start, happened_to=end).pages()
-        stats = export(pages, writers, progress)
+        pages = client.audit_events.list(happened_from=start, happened_to=end, limit=1000)
+        stats = export(pages.pages(), outputs, progress)
     print(f"{stats.items} events in {stats.pages} pages ({stats.seconds:.2f}s)")
     print(f"  {csv_path}\n  {jsonl_path}")
     summary.append(f"exported {stats.items} audit events ({window}) in {stats.pages} pages")
@@ -153,55 +155,3 @@ def _ingest(client: Amperity, start: dt.datetime, end: dt.datetime) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def serve(args: Namespace) -> int:
-    """`amperity fake-server`: a fake tenant in the foreground, until Ctrl-C.
-
-    The token goes to a private file rather than the screen: even a fake token printed
-    teaches copying tokens into terminals, and the file works with --token-file.
-    """
-    from ..testing import FakeAmperity
-
-    tenant = args.tenant or "acme"
-    fake: Any = FakeAmperity(
-        tenant=tenant, seed=args.seed, port=args.port, host=args.host,
-        lifecycle="time", step_seconds=args.step_seconds,
-    )  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="amperity-fake-") as folder, fake:
-        token_file = Path(folder) / "token"
-        token_file.touch(mode=0o600)
-        token_file.write_text(fake.token + "\n", encoding="utf-8")
-        print(
-            f"Fake Amperity API at {fake.base_url}\n"
-            f"  tenant {fake.tenant}, seed {args.seed}, data up to {FAKE_ANCHOR:%Y-%m-%d}, "
-            f"workflow configs cg-/og-/cc-... (cg-fail fails)\n"
-            f"  token in {token_file} (removed on exit)\n\n"
-            "Point the CLI at it from another shell:\n"
-            f"  export AMPERITY_TENANT={fake.tenant} AMPERITY_BASE_URL={fake.base_url}\n"
-            f"  amperity --token-file {token_file} segments list --max-items 5\n"
-            f'  (or: export AMPERITY_TOKEN="$(cat {token_file})")\n\n'
-            "Serving; press Ctrl-C to stop.",
-            flush=True,
-        )
-        previous = _stop_on_sigterm()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("\nStopped.", flush=True)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
-    return 0
-
-
-def _stop_on_sigterm() -> Any:
-    """Let `kill` stop the server as cleanly as Ctrl-C does (the token file goes too)."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        return signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        return None

@@ -1,32 +1,33 @@
 """Streaming a listing into one or more writers, with a progress line for people watching.
 
-Output files are written under a temporary `.part` name and renamed only when the export
-completed, so a file that exists under the requested name is always a whole export: a
-half-written CSV left by a 500 on page 40 would otherwise pass for the real thing.
+Each page is rendered, then committed to every destination at once (see `_sink`), and
+only then counted: `Stats` always describes what the destinations hold, and its `cursor`
+is where a new run picks up (`--next-token`) after a failure or an interruption.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
 from .._operations import Page
-from ._output import CliError, Writer, _isatty
+from ._output import Writer, _isatty
+from ._signals import deferred
+from ._sink import Sink
 
 REFRESH_SECONDS = 0.1
 
 
 @dataclass
 class Stats:
+    """Whole pages written so far; `cursor` is the next_token after the last of them."""
+
     items: int = 0
     pages: int = 0
     seconds: float = 0.0
+    cursor: str | None = None
 
 
 class Progress:
@@ -73,43 +74,55 @@ class Progress:
             self._shown = 0
 
 
-def export(pages: Iterable[Page[Any]], writers: Sequence[Writer], progress: Progress) -> Stats:
-    """Write every item of every page to every writer (one pass feeds CSV and JSONL alike)."""
-    stats = Stats()
+def export(
+    pages: Iterable[Page[Any]],
+    outputs: Sequence[tuple[Writer, Sink]],
+    progress: Progress,
+    stats: Stats | None = None,
+) -> Stats:
+    """Write every item of every page to every writer (one pass feeds CSV and JSONL alike).
+
+    `stats` (updated in place, so a caller still has it when this raises) starts with the
+    cursor the listing started from.
+    """
+    stats = stats if stats is not None else Stats()
     start = time.monotonic()
     try:
         for page in pages:
-            stats.pages += 1
-            for item in page.items:
-                row = item.to_dict()
-                for writer in writers:
+            rows = [item.to_dict() for item in page.items]
+            for writer, _ in outputs:
+                for row in rows:
                     writer.write(row)
-                stats.items += 1
+                writer.end_page()
+            with deferred():
+                for _, sink in outputs:
+                    sink.commit()
+                stats.pages += 1
+                stats.items += len(rows)
+                stats.cursor = page.next_token
             progress.update(stats)
-        for writer in writers:
+        for writer, _ in outputs:
             writer.close()
+        with deferred():
+            for _, sink in outputs:
+                sink.commit()
     finally:
         progress.done()
     stats.seconds = time.monotonic() - start
     return stats
 
 
-@contextlib.contextmanager
-def open_output(path: str | None, stdout: TextIO | None = None) -> Iterator[TextIO]:
-    """stdout for None or "-"; otherwise a file that appears only once complete."""
-    if path is None or path == "-":
-        yield stdout if stdout is not None else sys.stdout
-        return
-    target = Path(path)
-    part = target.with_name(target.name + ".part")
-    try:
-        handle = part.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}", 2) from None
-    try:
-        with handle:
-            yield handle
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    os.replace(part, target)
+def resume_note(stats: Stats, label: str, output: str | None, *, append: bool) -> str:
+    """What a failed export leaves behind, and the command-line words that continue it."""
+    if not stats.pages and not stats.cursor:
+        return ""  # failed before anything: the error says it all
+    written = f"{stats.items:,} {label} ({stats.pages:,} pages)"
+    if output not in (None, "-") and not append:
+        return (
+            f"nothing written to {output}: the {written} fetched were discarded "
+            "(with --append, what was written stays and the export can be resumed)"
+        )
+    note = f"wrote {written} to {'stdout' if output in (None, '-') else output}"
+    if stats.cursor:
+        return f"{note}; resume with --next-token {stats.cursor}" + (" --append" if append else "")
+    return note + ("; every page was fetched" if stats.pages else "")

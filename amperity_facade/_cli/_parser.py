@@ -9,10 +9,14 @@ in shell history and process listings; tokens come from the environment or --tok
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import _commands, _demo
+from .. import __version__
+from .._dates import to_datetime
+from ..errors import ConfigurationError
+from . import _commands, _demo, _fake_server
 from ._output import FORMATS
 
 EPILOG = """\
@@ -22,18 +26,33 @@ credentials:
   A token is never accepted as an argument. AMPERITY_TENANT, AMPERITY_BASE_URL and
   AMPERITY_API_VERSION supply the defaults of --tenant, --base-url and --api-version.
 
+times:
+  ISO-8601 dates or date-times. Without an offset they are UTC: 2026-10-01 means
+  2026-10-01T00:00:00Z. Windows are [from, to): from after to is a usage error.
+
 output:
   --format defaults to table on a terminal, otherwise to the --output file's extension
-  (.csv, .json, .jsonl) or jsonl. Exports stream page by page in constant memory; on a
-  terminal, stderr shows a progress line.
+  (.csv, .json, .jsonl) or jsonl. Exports stream page by page in constant memory, 1000
+  items a page unless --limit says otherwise; on a terminal, stderr shows a progress line.
+  An --output file appears only once complete (a failed export leaves none behind) and
+  keeps the permissions of the file it replaces. CSV: nested objects become dotted
+  columns (error.type), lists (an ingest job's tables) one column of JSON; text starting
+  with = + - @ tab or CR gets a leading ' so spreadsheets do not run it (--csv-raw keeps
+  it). Characters the output cannot encode (a lone surrogate) are written as \\uXXXX.
+
+resuming:
+  A failed or interrupted export ends its error line with what it wrote and, where that
+  was kept, the cursor to continue from: on stdout, or with --append to a file. Run the
+  same command with --next-token TOKEN (and --append) to continue where it stopped.
 
 exit codes:
   0    success
   1    the API or a workflow failed: error status, connection failure, a workflow that
        failed, was stopped or did not finish within --timeout
   2    usage or configuration error: bad arguments, missing tenant or credentials,
-       unreadable token file or output path
-  130  interrupted (Ctrl-C)
+       unreadable token file or output path, a time window that ends before it starts
+  130  interrupted by Ctrl-C (SIGINT)
+  143  terminated by SIGTERM (kill, timeout, a container stopping)
 
 Try it without an account: `amperity demo`, or `amperity fake-server` and follow what
 it prints. The command needs only amperity-facade's own dependencies: no extra to install.
@@ -70,6 +89,26 @@ def _number(text: str, kind: Callable[[str], Any]) -> Any:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
+def _time(text: str) -> dt.datetime:
+    """An aware UTC datetime, parsed here so errors name the option the user typed."""
+    try:
+        return to_datetime(text, "TIME")
+    except ConfigurationError as exc:
+        reason = str(exc).removeprefix(f"TIME={text!r} ")
+        if "ISO-8601" in reason:
+            reason += " (e.g. 2026-10-01 or 2026-10-01T12:00:00Z)"
+        raise argparse.ArgumentTypeError(f"{text!r} {reason}") from None
+
+
+def _token(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+TIME_HELP = "ISO-8601 date or date-time; UTC unless it has an offset"
+
+
 def _connection(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Below the top level the defaults are SUPPRESS, so an option given before the
     # subcommand is not reset to None by the subparser.
@@ -83,13 +122,42 @@ def _connection(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _output(parser: argparse.ArgumentParser, *, listing: bool) -> None:
+def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default,
+        help="show requests and retries on stderr (-v: retries and notices, -vv: each request)",
+    )
+
+
+def _output(
+    parser: argparse.ArgumentParser, *, listing: bool, page_size: str = str(_commands.MAX_PAGE)
+) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--format", choices=FORMATS, help="default: table on a terminal, else jsonl")
     group.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    if listing:
-        group.add_argument("--max-items", type=_count, metavar="N", help="stop after N items")
-        group.add_argument("--limit", type=_positive_int, metavar="N", help="page size")
+    group.add_argument(
+        "--csv-raw", action="store_true", help="CSV: keep cells starting with = + - @ as they are"
+    )
+    if not listing:
+        return
+    group.add_argument("--max-items", type=_count, metavar="N", help="stop after N items")
+    group.add_argument(
+        "--limit", type=_positive_int, metavar="N", help=f"page size (default: {page_size})"
+    )
+    group.add_argument(
+        "--next-token",
+        type=_token,
+        metavar="TOKEN",
+        help="start from this cursor, as printed by a failed or interrupted export",
+    )
+    group.add_argument(
+        "--append",
+        action="store_true",
+        help="add to the --output file (csv, jsonl) instead of replacing it; kept on failure",
+    )
 
 
 class _Builder:
@@ -102,14 +170,22 @@ class _Builder:
         return _Builder(inner)
 
     def command(self, name: str, help: str, handler: Handler, **defaults: Any) -> Any:
-        parser = self._subparsers.add_parser(name, help=help, description=help)
+        parser = self.bare_command(name, help, handler, **defaults)
         _connection(parser, top=False)
+        _verbosity(parser, argparse.SUPPRESS)
+        return parser
+
+    def bare_command(self, name: str, help: str, handler: Handler, **defaults: Any) -> Any:
+        """A command that talks to no tenant, so without the connection options."""
+        parser = self._subparsers.add_parser(name, help=help, description=help)
         parser.set_defaults(handler=handler, **defaults)
         return parser
 
-    def listing(self, name: str, resource: str, help: str) -> argparse.ArgumentParser:
+    def listing(
+        self, name: str, resource: str, help: str, page_size: str = str(_commands.MAX_PAGE)
+    ) -> argparse.ArgumentParser:
         parser = self.command(name, help, _commands.list_items, resource=resource)
-        _output(parser, listing=True)
+        _output(parser, listing=True, page_size=page_size)
         return parser  # type: ignore[no-any-return]
 
 
@@ -121,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _connection(parser, top=True)
+    _verbosity(parser, None)
     root = _Builder(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
 
+    parser.add_argument("--version", action="version", version=f"amperity {__version__}")
     root.group("segments", "list segments").listing("list", "segments", "list segments")
     for name in ("campaigns", "campaign-drafts"):
         listing = root.group(name, f"list {name.replace('-', ' ')}").listing(
@@ -135,7 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     _window(audit)
 
     ingest = root.group("ingest-jobs", "list ingest jobs or show one")
-    _window(ingest.listing("list", "ingest-jobs", "list ingest jobs created in [--from, --to)"))
+    jobs = ingest.listing(
+        "list", "ingest-jobs", "list ingest jobs created in [--from, --to)", "the server's"
+    )
+    _window(jobs)
     get_job = ingest.command("get", "show one ingest job", _commands.get_ingest_job)
     get_job.add_argument("id", metavar="ID")
     _output(get_job, listing=False)
@@ -145,17 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--state", help="e.g. running, succeeded, failed")
     listing.add_argument("--type", help="e.g. courier.group/run")
     for name in ("created-from", "created-to", "ended-from", "ended-to"):
-        listing.add_argument(f"--{name}", metavar="TIME", help="ISO-8601 date or date-time")
+        listing.add_argument(f"--{name}", type=_time, metavar="TIME", help=TIME_HELP)
 
     get = workflows.command("get", "show one workflow run", _commands.get_workflow)
     get.add_argument("id", metavar="ID")
-    get.add_argument("--verbose", action="store_true", help="include its task instances")
+    get.add_argument(
+        "--tasks", action="store_true", help="include its task instances (view=verbose)"
+    )
     _output(get, listing=False)
 
     run = workflows.command("run", "start a workflow run", _commands.run_workflow)
     run.add_argument("config_id", metavar="CONFIG_ID", help="e.g. cg-..., og-..., cc-...")
-    run.add_argument("--range-from", metavar="TIME")
-    run.add_argument("--range-to", metavar="TIME")
+    run.add_argument("--range-from", type=_time, metavar="TIME", help=TIME_HELP)
+    run.add_argument("--range-to", type=_time, metavar="TIME", help=TIME_HELP)
     run.add_argument("--run-mode", choices=("source", "refresh", "full"))
     run.add_argument("--wait", action="store_true", help="follow it until it ends")
     run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="with --wait (3600)")
@@ -166,11 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     stop.add_argument("id", metavar="ID")
     _output(stop, listing=False)
 
-    fake = root.command("fake-server", "serve a fake tenant locally until Ctrl-C", _demo.serve)
-    fake.add_argument("--port", type=int, default=8080)
-    fake.add_argument("--host", default="127.0.0.1")
-    fake.add_argument("--seed", type=int, default=7)
-    fake.add_argument("--step-seconds", type=_seconds, default=1.0, help="workflow state pace")
+    fake = root.bare_command(
+        "fake-server",
+        _fake_server.DESCRIPTION + " The same as python -m amperity_facade.testing.",
+        _fake_server.cli_serve,
+    )
+    _fake_server.add_arguments(fake, tenant_from_parent=True)
 
     demo = root.command("demo", "tour the library against a built-in fake tenant", _demo.demo)
     demo.add_argument("--out", default="./amperity-demo-out", metavar="DIR")
@@ -181,5 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _window(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="from_", required=True, metavar="TIME", help="inclusive")
-    parser.add_argument("--to", required=True, metavar="TIME", help="exclusive")
+    parser.add_argument(
+        "--from",
+        dest="from_",
+        type=_time,
+        required=True,
+        metavar="TIME",
+        help=f"inclusive; {TIME_HELP}",
+    )
+    parser.add_argument(
+        "--to", type=_time, required=True, metavar="TIME", help=f"exclusive; {TIME_HELP}"
+    )

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +43,14 @@ class Result:
 
 
 Run = Callable[..., Result]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """For `python -m ...` children: no AMPERITY_* from the caller, and this tree's code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMPERITY_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return {**env, **extra}
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +94,42 @@ def client(fake: FakeAmperity) -> Iterator[Amperity]:
         tenant=fake.tenant, token=fake.token, base_url=fake.base_url, rate_limit=None
     ) as direct:
         yield direct
+
+
+Stub = Callable[[Any], str]
+
+
+@pytest.fixture
+def stub_api(clean_env: pytest.MonkeyPatch) -> Iterator[Stub]:
+    """A tenant that answers every GET with one fixed body, for answers the fake never
+    gives (hostile text); `stub_api(body)` points the environment at it."""
+    answer: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = answer["body"]
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def serve(body: Any) -> str:
+        answer["body"] = json.dumps(body).encode()  # ASCII: a lone surrogate travels as \ud800
+        base_url = f"http://127.0.0.1:{server.server_port}/api"
+        clean_env.setenv("AMPERITY_TENANT", "acme")
+        clean_env.setenv("AMPERITY_TOKEN", "stub-token")
+        clean_env.setenv("AMPERITY_BASE_URL", base_url)
+        return base_url
+
+    yield serve
+    server.shutdown()
+    server.server_close()

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +11,6 @@ from amperity_facade import Amperity
 from amperity_facade.testing import FakeAmperity, Fault
 
 from .conftest import Run
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def lines(text: str) -> list[dict[str, object]]:
@@ -109,7 +103,7 @@ def test_workflows_list_filters(env: pytest.MonkeyPatch, run: Run) -> None:
     assert all("2026-10-20" <= w["created_at"] < "2026-11-01" for w in lines(window.out))
 
 
-def test_workflows_get_verbose_and_stop(env: pytest.MonkeyPatch, run: Run) -> None:
+def test_workflows_get_tasks_and_stop(env: pytest.MonkeyPatch, run: Run) -> None:
     started = run("workflows", "run", "og-nightly", "--run-mode", "refresh", "--format", "json")
     assert started.code == 0, started.err
     workflow = json.loads(started.out)
@@ -119,7 +113,7 @@ def test_workflows_get_verbose_and_stop(env: pytest.MonkeyPatch, run: Run) -> No
     stopped = run("workflows", "stop", workflow["id"])
     assert stopped.code == 0, stopped.err
     assert lines(stopped.out)[0]["state"] == "stopping"
-    verbose = lines(run("workflows", "get", workflow["id"], "--verbose").out)[0]
+    verbose = lines(run("workflows", "get", workflow["id"], "--tasks").out)[0]
     assert verbose["state"] == "canceled"
     assert len(verbose["task_instances"]) == 2
     again = run("workflows", "stop", workflow["id"])
@@ -195,10 +189,10 @@ def test_token_file_and_options_after_the_subcommand(
 ) -> None:
     token_file = tmp_path / "token"
     token_file.write_text(fake.token + "\n")
+    connection = ("--tenant", fake.tenant, "--base-url", fake.base_url)
     result = run(
-        "segments", "list", "--max-items", "2", "--tenant", fake.tenant,
-        "--base-url", fake.base_url, "--token-file", str(token_file),
-    )  # fmt: skip
+        "segments", "list", "--max-items", "2", *connection, "--token-file", str(token_file)
+    )
     assert result.code == 0, result.err
     assert len(lines(result.out)) == 2
     assert fake.requests[-1].headers["authorization"] == f"Bearer {fake.token}"
@@ -239,33 +233,3 @@ def test_bad_configuration_from_the_library_exits_2(env: pytest.MonkeyPatch, run
     result = run("--api-version", "latest", "segments", "list")
     assert result.code == 2
     assert "api_version 'latest' is malformed" in result.err
-
-
-def test_entry_point_and_fake_server_as_subprocesses(tmp_path: Path) -> None:
-    """`python -m amperity_facade` for real: a fake server in one process, the CLI in another."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AMPERITY_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "amperity_facade", "fake-server", "--port", "0", "--seed", "3"],
-        stdout=subprocess.PIPE, text=True, cwd=REPO, env=env,
-    )  # fmt: skip
-    try:
-        assert server.stdout is not None
-        banner = [server.stdout.readline() for _ in range(8)]
-        base_url = banner[0].split()[-1]
-        token_file = next(line.split()[2] for line in banner if "token in" in line)
-        assert base_url.startswith("http://127.0.0.1:") and Path(token_file).exists()
-        cli = subprocess.run(
-            [sys.executable, "-m", "amperity_facade", "--token-file", token_file,
-             "--tenant", "acme", "--base-url", base_url, "segments", "list", "--max-items", "3"],
-            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=30,
-        )  # fmt: skip
-        assert cli.returncode == 0, cli.stderr
-        assert len(lines(cli.stdout)) == 3
-        token = Path(token_file).read_text().strip()
-        assert token not in cli.stdout + cli.stderr + "".join(banner)
-    finally:
-        server.send_signal(signal.SIGINT)
-        rest, _ = server.communicate(timeout=10)
-    assert server.returncode == 0
-    assert "Stopped." in rest
-    assert not Path(token_file).exists()

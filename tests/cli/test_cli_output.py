@@ -14,15 +14,10 @@ import pytest
 from amperity_api.models import Segment, Workflow
 
 from amperity_facade import Amperity, Page
+from amperity_facade._cli._csv import CsvWriter, declared_columns, flatten
 from amperity_facade._cli._export import Progress, export
-from amperity_facade._cli._output import (
-    CsvWriter,
-    JsonArrayWriter,
-    TableWriter,
-    declared_columns,
-    fields,
-    flatten,
-)
+from amperity_facade._cli._output import JsonArrayWriter, TableWriter, fields
+from amperity_facade._cli._sink import Sink
 from amperity_facade.testing import FakeAmperity, Fault
 
 from .conftest import Run
@@ -68,9 +63,8 @@ def test_workflow_csv_flattens_nested_objects(env: pytest.MonkeyPatch, run: Run)
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert rows, result.err
     assert list(rows[0])[:6] == ["id", "state", "type", "name", "tenant", "created_at"]
-    assert list(rows[0])[-5:] == [
-        "task_instances", "error.type", "error.message", "error.attribution", "error.data"
-    ]  # fmt: skip
+    nested = ["task_instances", "error.type", "error.message", "error.attribution", "error.data"]
+    assert list(rows[0])[-5:] == nested
     assert all(row["error.type"] and row["error.message"] for row in rows)
 
 
@@ -133,12 +127,14 @@ def test_json_array_streams_item_by_item() -> None:
             seen.append(out.getvalue())  # what was written before page n was fetched
             yield Page([Segment(id=f"s{n}", name="x", status="active")])
 
-    stats = export(pages(), [JsonArrayWriter(out)], Progress(None, "segments"))
+    sink = Sink(out)
+    stats = export(pages(), [(JsonArrayWriter(sink), sink)], Progress(None, "segments"))
     assert (stats.items, stats.pages) == (3, 3)
     assert seen[0] == "" and seen[1].count('"id"') == 1 and seen[2].count('"id"') == 2
     assert [s["id"] for s in json.loads(out.getvalue())] == ["s0", "s1", "s2"]
     empty = io.StringIO()
-    export(iter([]), [JsonArrayWriter(empty)], Progress(None, "x"))
+    empty_sink = Sink(empty)
+    export(iter([]), [(JsonArrayWriter(empty_sink), empty_sink)], Progress(None, "x"))
     assert json.loads(empty.getvalue()) == []
 
 
@@ -201,7 +197,7 @@ def test_single_objects_in_every_format(
     env: pytest.MonkeyPatch, run: Run, client: Amperity
 ) -> None:
     workflow = next(iter(client.workflows.list(state="failed")))
-    table = run("workflows", "get", workflow.id, "--verbose", "--format", "table").out
+    table = run("workflows", "get", workflow.id, "--tasks", "--format", "table").out
     assert table.splitlines()[0].split() == ["id", workflow.id]
     assert "error.type" in table and "task_instances (2):" in table
     assert table.splitlines()[-3].split()[:2] == ["LABEL", "STATE"]
