@@ -2,14 +2,23 @@
 
 Every call is built by the generated client's own request builder (`_get_kwargs`) and read
 by its own parser (`_parse_response`); this module only adds what the generator cannot know:
-argument checks, the unstable version for campaign drafts, cursors for ingest jobs, and
-turning list answers into pages. The sync and async clients both execute these `Call`s.
+argument checks, the unstable version for campaign drafts, windows and cursors for ingest
+jobs, turning list answers into pages, and checking each answer against the model's
+declared types first: the generated `from_dict` assigns whatever arrives, so a number where
+a string is declared would otherwise surface later, in the caller's code, far from its cause.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+import enum
 import json
+import keyword
+import sys
+import threading
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -29,7 +38,15 @@ if TYPE_CHECKING:  # the generated package is imported on first use: it is most 
     from amperity_api.types import Unset
 
 from ._config import UNSTABLE
-from ._dates import Moment, optional_datetime, to_datetime, windows
+from ._dates import (
+    Moment,
+    check_range,
+    format_window,
+    ingest_window,
+    optional_datetime,
+    parse_window,
+    to_datetime,
+)
 from .errors import APIResponseValidationError, ConfigurationError
 
 T = TypeVar("T")
@@ -45,6 +62,9 @@ class Call(Generic[T]):
     operation: str
     kwargs: dict[str, Any]
     parse: Callable[[GeneratedClient, httpx.Response], T]
+    # False when repeating the request could repeat a side effect (start a workflow twice):
+    # the retry loop then retries only failures the server surely did not act on.
+    idempotent: bool = True
 
     def __post_init__(self) -> None:
         # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
@@ -71,33 +91,57 @@ class _ListModel(Protocol[T]):  # the generated *List models all look like this
 PageSource = Callable[[str | None], Call[Page[T]]]
 
 
+class _Decoded:
+    """What the generated `_parse_response` reads of an answer, with the body decoded once
+    (it calls `.json()` itself; decoding twice would cost a listing a second pass)."""
+
+    __slots__ = ("_body", "content", "status_code")
+
+    def __init__(self, response: httpx.Response, body: Any) -> None:
+        self.status_code = response.status_code
+        self.content = response.content
+        self._body = body
+
+    def json(self) -> Any:
+        return self._body
+
+
+def _refusal(
+    response: httpx.Response, detail: str | BaseException, *, unreadable: bool = False
+) -> APIResponseValidationError:
+    if isinstance(detail, BaseException):
+        detail = f"{type(detail).__name__}: {str(detail)[:120]}"
+    return APIResponseValidationError(
+        f"{response.request.method} {response.request.url.path}: the {response.status_code} "
+        f"answer is not the documented JSON ({detail})",
+        response=response,
+        unreadable=unreadable,
+    )
+
+
 def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Response], M]:
     def parse(client: GeneratedClient, response: httpx.Response) -> M:
-        where = f"{response.request.method} {response.request.url.path}"
         try:
-            parsed = module._parse_response(client=client, response=response)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise APIResponseValidationError(
-                f"{where}: the {response.status_code} answer is not the documented JSON "
-                f"({type(exc).__name__}: {str(exc)[:120]})",
-                response=response,
-                unreadable=isinstance(exc, ValueError) and _not_json(response),
-            ) from None
+            body = json.loads(response.content)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # cut short, HTML, binary
+            raise _refusal(response, exc, unreadable=True) from None
+        except (ValueError, RecursionError) as exc:  # JSON, but nested or numbered past limits
+            raise _refusal(response, exc) from None
+        try:
+            _shape(model).check(body)
+            parsed = module._parse_response(client=client, response=_Decoded(response, body))
+        except _Invalid as exc:
+            raise _refusal(response, str(exc)) from None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise _refusal(response, exc) from None
         if not isinstance(parsed, model):
+            where = f"{response.request.method} {response.request.url.path}"
             raise APIResponseValidationError(
                 f"{where}: unexpected {response.status_code} answer", response=response
             )
         return parsed
 
     return parse
-
-
-def _not_json(response: httpx.Response) -> bool:
-    try:
-        json.loads(response.content)
-    except ValueError:
-        return True
-    return False
 
 
 def _page_parser(
@@ -112,6 +156,262 @@ def _page_parser(
         return Page(list(listing.data), token or None, total, raw=listing)
 
     return parse
+
+
+# Checking a decoded body against a generated model's declared types, before `from_dict`.
+# Each model compiles once into a `_Shape`: per field, its JSON key, whether it is required,
+# the exact classes `json.loads` may give for it, and a checker for what is inside (list
+# items, nested objects). A null in an optional field counts as absent (the model's UNSET);
+# unknown fields are not checked: they land in `additional_properties`, as promised.
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+_RESERVED = set(dir(builtins)) | {"self", "true", "false", "datetime"}
+
+Check = Callable[[Any], None]
+
+
+class _Invalid(Exception):
+    """Where a body strays from its model; the path is collected on the way out."""
+
+    def __init__(self, problem: str, *path: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path = list(path)  # innermost first
+
+    def __str__(self) -> str:
+        where = ""
+        for part in reversed(self.path):
+            where += part if part.startswith("[") or not where else f".{part}"
+        return f"{where}: {self.problem}" if where else self.problem
+
+
+@dataclass(frozen=True)
+class _Type:
+    """What a JSON value may be: its exact classes (None: anything), and what is inside."""
+
+    exact: frozenset[type] | None
+    expected: str
+    inner: Check | None = None
+    shape: _Shape | None = None  # for an object: its model's shape, to check lists in bulk
+
+
+_ANYTHING = _Type(None, "anything")
+
+
+def _kind(value: Any) -> str:
+    """The JSON kind of a value, never the value: bodies carry e-mails and names."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _json_key(attribute: str) -> str:
+    """The JSON name of a generated attribute: the generator suffixes reserved words (`type_`)."""
+    if attribute.endswith("_") and (
+        attribute[:-1] in _RESERVED or keyword.iskeyword(attribute[:-1])
+    ):
+        return attribute[:-1]
+    return attribute
+
+
+def _list_of(item: _Type) -> Check:
+    if item.shape is not None:
+        return item.shape.check_all
+    exact, inner, expected = item.exact, item.inner, item.expected
+
+    def check(values: list[Any]) -> None:
+        for index, value in enumerate(values):
+            try:
+                if exact is not None and value.__class__ not in exact:
+                    raise _Invalid(f"expected {expected}, got {_kind(value)}")
+                if inner is not None:
+                    inner(value)
+            except _Invalid as exc:
+                exc.path.append(f"[{index}]")
+                raise
+
+    return check
+
+
+def _type_of(hint: Any) -> tuple[_Type, bool]:
+    """The `_Type` for a field's type hint, and whether null is a declared value of it."""
+    from amperity_api.types import Unset
+
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        members = [m for m in typing.get_args(hint) if m is not Unset]
+        nullable = type(None) in members
+        members = [m for m in members if m is not type(None)]
+        if len(members) == 1:
+            return _type_of(members[0])[0], nullable
+        found = [_type_of(m)[0] for m in members]
+        if any(f.exact is None for f in found):
+            return _ANYTHING, nullable
+        exact = frozenset().union(*(f.exact or () for f in found))
+        return _Type(exact, " or ".join(f.expected for f in found)), nullable
+    if hint is str:
+        return _Type(frozenset({str}), "a string"), False
+    if hint is bool:
+        return _Type(frozenset({bool}), "true or false"), False
+    if hint is int:
+        return _Type(frozenset({int}), "an integer"), False
+    if hint is float:
+        return _Type(frozenset({int, float}), "a number"), False
+    if hint in (dt.datetime, dt.date, dt.time):
+        return _Type(frozenset({str}), "an ISO-8601 string"), False  # `from_dict` parses it
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return _Type(frozenset({list}), "a list", _list_of(_type_of(item)[0])), False
+    if origin is dict or hint is dict:
+        return _Type(frozenset({dict}), "an object"), False
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return (_Type(frozenset({str}), "a string") if issubclass(hint, str) else _ANYTHING), False
+    if isinstance(hint, type) and hasattr(hint, "from_dict"):
+        shape = _shape(hint)
+        return _Type(frozenset({dict}), "an object", shape.check, shape), False
+    return _ANYTHING, False
+
+
+class _Shape:
+    """The declared JSON of one generated model, checked field by field."""
+
+    def __init__(self) -> None:
+        self.fields: tuple[tuple[str, bool, bool, _Type], ...] = ()
+        self.quick: tuple[tuple[str, frozenset[type]], ...] = ()
+        self.nested: tuple[tuple[str, Check], ...] = ()
+
+    def build(self, model: type) -> None:
+        import attrs
+        from amperity_api import models
+
+        module = vars(sys.modules[model.__module__])
+        hints = typing.get_type_hints(model, globalns=module, localns=vars(models))
+        fields = []
+        for attribute in attrs.fields(model):
+            if attribute.name != "additional_properties":
+                kind, nullable = _type_of(hints[attribute.name])
+                required = attribute.default is attrs.NOTHING
+                fields.append((_json_key(attribute.name), required, nullable, kind))
+        self.fields = tuple(fields)
+        # What passes without a closer look: a declared class, absent when optional, null
+        # when nullable. A null in an optional field needs the closer look: it is dropped.
+        self.quick = tuple(
+            (key, _quick(kind.exact, required, nullable))
+            for key, required, nullable, kind in fields
+            if kind.exact is not None
+        )
+        self.nested = tuple((key, kind.inner) for key, _, _, kind in fields if kind.inner)
+
+    def check(self, body: Any) -> None:
+        if body.__class__ is not dict or any(
+            body.get(key, _MISSING).__class__ not in allowed for key, allowed in self.quick
+        ):
+            self.settle(body)
+        for key, inner in self.nested:
+            value = body.get(key)
+            if value is not None:
+                try:
+                    inner(value)
+                except _Invalid as exc:
+                    exc.path.append(key)
+                    raise
+
+    def check_all(self, values: list[Any]) -> None:
+        """`check` for every item of a list; inlined, as a listing has thousands of them."""
+        quick = self.quick
+        for value in values:
+            if value.__class__ is dict:
+                get = value.get
+                for key, allowed in quick:
+                    if get(key, _MISSING).__class__ not in allowed:
+                        break
+                else:
+                    continue
+            try:
+                self.settle(value)
+            except _Invalid as exc:  # an equal item before it would have failed the same way
+                exc.path.append(f"[{values.index(value)}]")
+                raise
+        if self.nested:
+            for index, value in enumerate(values):
+                for key, inner in self.nested:
+                    field = value.get(key)
+                    if field is not None:
+                        try:
+                            inner(field)
+                        except _Invalid as exc:
+                            exc.path += [key, f"[{index}]"]
+                            raise
+
+    def settle(self, body: Any) -> None:
+        """Say what is wrong, or drop the nulls of optional fields (the quick look refused)."""
+        if body.__class__ is not dict:
+            raise _Invalid(f"expected an object, got {_kind(body)}")
+        for key, required, nullable, kind in self.fields:
+            value = body.get(key, _MISSING)
+            if value is None and nullable:
+                continue
+            if value is None or value is _MISSING:
+                if required:
+                    raise _Invalid("required, but " + ("null" if value is None else "missing"), key)
+                if value is None:
+                    del body[key]
+            elif kind.exact is not None and value.__class__ not in kind.exact:
+                raise _Invalid(f"expected {kind.expected}, got {_kind(value)}", key)
+
+
+def _quick(exact: frozenset[type], required: bool, nullable: bool) -> frozenset[type]:
+    extra: set[type] = set()
+    if not required:
+        extra.add(_Missing)
+    if nullable:
+        extra.add(type(None))
+    return exact | extra
+
+
+_SHAPES: dict[type, _Shape] = {}  # complete shapes only: read without the lock
+_BUILDING: dict[type, _Shape] = {}  # shapes being compiled, seen only by their builder
+_SHAPES_LOCK = threading.RLock()
+
+
+def _shape(model: type) -> _Shape:
+    """The shape of a generated model's JSON, compiled on first use.
+
+    One thread compiles at a time, and a shape is published only when it and the shapes
+    nested in it are complete: another thread never checks a body against half a shape.
+    """
+    shape = _SHAPES.get(model)
+    if shape is not None:
+        return shape
+    with _SHAPES_LOCK:
+        shape = _SHAPES.get(model) or _BUILDING.get(model)  # a model may contain itself
+        if shape is not None:
+            return shape
+        outermost = not _BUILDING
+        shape = _BUILDING[model] = _Shape()
+        try:
+            shape.build(model)
+            if outermost:
+                _SHAPES.update(_BUILDING)
+        finally:
+            if outermost:
+                _BUILDING.clear()
+    return shape
 
 
 def _unset(value: T | None) -> T | Unset:
@@ -181,9 +481,13 @@ def campaigns(
     from amperity_api.models.campaign_list import CampaignList
 
     return _listing(
-        "list-campaign", list_campaign, CampaignList, limit=limit, with_total=with_total,
+        "list-campaign",
+        list_campaign,
+        CampaignList,
+        limit=limit,
+        with_total=with_total,
         destination_data_template_id=_unset(destination_data_template_id),
-    )  # fmt: skip
+    )
 
 
 def campaign_drafts(
@@ -193,10 +497,24 @@ def campaign_drafts(
     from amperity_api.models.campaign_draft_list import CampaignDraftList
 
     return _listing(
-        "list-campaign-draft", list_campaign_draft, CampaignDraftList, limit=limit,
-        with_total=with_total, headers={"api-version": UNSTABLE},
+        "list-campaign-draft",
+        list_campaign_draft,
+        CampaignDraftList,
+        limit=limit,
+        with_total=with_total,
+        headers={"api-version": UNSTABLE},
         destination_data_template_id=_unset(destination_data_template_id),
-    )  # fmt: skip
+    )
+
+
+def _time_range(
+    low: Moment | None, high: Moment | None, low_name: str, high_name: str
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Both ends as UTC datetimes (naive ones and bare dates are UTC), in order."""
+    start = optional_datetime(low, low_name)
+    end = optional_datetime(high, high_name)
+    check_range(start, end, low_name, high_name)
+    return start, end
 
 
 def audit_events(
@@ -205,11 +523,16 @@ def audit_events(
     from amperity_api.api.audit_events import list_events
     from amperity_api.models.audit_event_list import AuditEventList
 
+    start, end = _time_range(happened_from, happened_to, "happened_from", "happened_to")
     return _listing(
-        "list-events", list_events, AuditEventList, limit=limit, with_total=with_total,
-        happened_from=_unset(optional_datetime(happened_from, "happened_from")),
-        happened_to=_unset(optional_datetime(happened_to, "happened_to")),
-    )  # fmt: skip
+        "list-events",
+        list_events,
+        AuditEventList,
+        limit=limit,
+        with_total=with_total,
+        happened_from=_unset(start),
+        happened_to=_unset(end),
+    )
 
 
 def workflows(
@@ -226,20 +549,31 @@ def workflows(
     from amperity_api.api.workflow import list_workflows
     from amperity_api.models.workflow_list import WorkflowList
 
+    created = _time_range(created_from, created_to, "created_from", "created_to")
+    ended = _time_range(ended_from, ended_to, "ended_from", "ended_to")
     return _listing(
-        "list-workflows", list_workflows, WorkflowList, limit=limit, with_total=with_total,
-        state=_unset(state), type_=_unset(type),
-        created_from=_unset(optional_datetime(created_from, "created_from")),
-        created_to=_unset(optional_datetime(created_to, "created_to")),
-        ended_from=_unset(optional_datetime(ended_from, "ended_from")),
-        ended_to=_unset(optional_datetime(ended_to, "ended_to")),
-    )  # fmt: skip
+        "list-workflows",
+        list_workflows,
+        WorkflowList,
+        limit=limit,
+        with_total=with_total,
+        state=_unset(state),
+        type_=_unset(type),
+        created_from=_unset(created[0]),
+        created_to=_unset(created[1]),
+        ended_from=_unset(ended[0]),
+        ended_to=_unset(ended[1]),
+    )
 
 
 def ingest_jobs(
     *, created_from: Moment, created_to: Moment, limit: int | None, with_total: bool
 ) -> list[PageSource[IngestJobDetails]]:
-    """One page source per window of at most seven days (the API refuses longer ones).
+    """A chain of windows of at most seven days (the API refuses longer ones).
+
+    Its cursors name their window (see `_pagination.Chain`), so one saved in any window
+    resumes there: [that window], then windows of seven days from its end. A cursor is
+    refused unless its window lies within [created_from, created_to).
 
     The vendor document declares no `limit` / `next_token` here although answers carry a
     cursor, so both are added to the generated request's query.
@@ -247,27 +581,47 @@ def ingest_jobs(
     from amperity_api.api.ingest import list_ingest_jobs
     from amperity_api.models.ingest_job_details_list import IngestJobDetailsList
 
+    from ._pagination import Chain  # it builds on Call and Page, defined here
+
     limit = check_limit(limit)
     with_total = check_with_total(with_total)
     start = to_datetime(created_from, "created_from")
     end = to_datetime(created_to, "created_to")
+    first = ingest_window(start, end)
+    if first is None:
+        raise ConfigurationError(
+            f"created_to ({end.isoformat()}) must be after created_from ({start.isoformat()})"
+        )
     parse = _page_parser(list_ingest_jobs, IngestJobDetailsList)
 
-    def window_source(lo: dt.datetime, hi: dt.datetime) -> PageSource[IngestJobDetails]:
-        def source(token: str | None) -> Call[Page[IngestJobDetails]]:
-            kwargs = list_ingest_jobs._get_kwargs(
-                created_from=lo, created_to=hi, with_total=with_total
+    def fetch(span: str, token: str | None) -> Call[Page[IngestJobDetails]]:
+        low, high = parse_window(span)
+        kwargs = list_ingest_jobs._get_kwargs(
+            created_from=low, created_to=high, with_total=with_total
+        )
+        extra = {"limit": limit, "next_token": token}
+        kwargs["params"] = {**kwargs["params"], **{k: v for k, v in extra.items() if v is not None}}
+        return Call("list-ingest-jobs", kwargs, parse)
+
+    def after(span: str) -> str | None:
+        following = ingest_window(parse_window(span)[1], end)
+        return None if following is None else format_window(following)
+
+    def check(span: str) -> None:
+        try:
+            low, high = parse_window(span)
+        except ValueError as exc:
+            raise ConfigurationError(f"next_token is malformed: {exc}") from None
+        if low < start or high > end:
+            raise ConfigurationError(
+                f"next_token belongs to the window {span}, which lies outside "
+                f"[created_from, created_to) = [{start.isoformat()}, {end.isoformat()})"
             )
-            extra = {"limit": limit, "next_token": token}
-            kwargs["params"] = {
-                **kwargs["params"],
-                **{k: v for k, v in extra.items() if v is not None},
-            }
-            return Call("list-ingest-jobs", kwargs, parse)
 
-        return source
-
-    return [window_source(lo, hi) for lo, hi in windows(start, end)]
+    chain = Chain(
+        what="ingest-jobs", first=format_window(first), fetch=fetch, after=after, check=check
+    )
+    return [chain]
 
 
 def get_ingest(job_id: str) -> Call[IngestJobDetails]:
@@ -318,7 +672,10 @@ def start_run(
         run_mode=_unset(run_mode),  # type: ignore[arg-type]
     )
     return Call(
-        "run-workflow", run_workflow._get_kwargs(body=body), _parser(run_workflow, Workflow)
+        "run-workflow",
+        run_workflow._get_kwargs(body=body),
+        _parser(run_workflow, Workflow),
+        idempotent=False,
     )
 
 

@@ -1,81 +1,291 @@
 """Cursor pagination: iterate items across pages, or pages themselves, in O(one page) memory.
 
-The walk itself (which request comes next, when to stop, cursor loops, `max_items`) lives
-in `_Walk`, shared by the sync and async paginators; they differ only in how a call runs.
+Every listing is walked as a `Chain` of spans, each span one server-side listing with its
+own cursors: a single span for most operations, one per window of at most seven days for
+ingest jobs. The walk itself (which request comes next, when to stop, `max_items`, and
+giving up on a server that answers without getting anywhere) lives in `_Walk`, shared by
+the sync and async paginators; they differ only in how a call runs.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from typing import Generic, TypeVar
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
 
 from ._operations import Call, Page, PageSource
 from .errors import ConfigurationError, PaginationError
 
 T = TypeVar("T")
 
+# Cursor format version: a cursor of another version is refused by name, not misread.
+CURSOR_VERSION = "af1"
+# Consecutive empty pages that each carry a new cursor before the walk gives up. A real
+# listing may skip a few (items deleted under it); fifty in a row only happens when a
+# server keeps handing out cursors to nothing.
+MAX_EMPTY_PAGES = 50
+# Cursors remembered, per span, to spot one coming back; older ones are forgotten so a
+# listing of millions of pages still walks in constant memory.
+SEEN_CURSORS = 1000
+
+
+class Chain(Generic[T]):
+    """Server-side listings read one after another, as one listing behind one cursor.
+
+    A server cursor means something only in the listing that issued it (sent with another
+    ingest window it is answered 400), so the cursors a chain gives out name their span as
+    well: `af1.` then the URL-safe base64, unpadded, of the JSON
+    `{"span": <span name>, "token": <server cursor, or null for the span's first page>}`.
+    Resuming from one neither re-reads nor skips anything, whichever span it was saved in.
+
+    `first` names the first span; `fetch(span, token)` builds the request for a page;
+    `after(span)` names the span that follows (None after the last); `check(span)` raises
+    ConfigurationError when a span named by a caller's cursor cannot be read here.
+    """
+
+    def __init__(
+        self,
+        *,
+        what: str,
+        first: str,
+        fetch: Callable[[str, str | None], Call[Page[T]]],
+        after: Callable[[str], str | None],
+        check: Callable[[str], None],
+        plain: bool = False,
+    ) -> None:
+        self.what = what
+        self.first = first
+        self.fetch = fetch
+        self.after = after
+        self._check = check
+        self._plain = plain  # a lone span: its cursors are the server's own, passed through
+
+    @classmethod
+    def single(cls, source: PageSource[T]) -> Chain[T]:
+        """One server-side listing, whose cursors the caller gets and gives back unchanged."""
+        return cls(
+            what="listing",
+            first="",
+            fetch=lambda _, token: source(token),
+            after=lambda _: None,
+            check=lambda _: None,
+            plain=True,
+        )
+
+    @classmethod
+    def of(cls, sources: Sequence[PageSource[T]]) -> Chain[T]:
+        """Page sources read in order; spans are named by position."""
+        count = len(sources)
+
+        def check(span: str) -> None:
+            if not (span.isdigit() and int(span) < count):
+                raise ConfigurationError(
+                    f"next_token names part {span[:20]!r} of a {count}-part listing"
+                )
+
+        return cls(
+            what="listing",
+            first="0",
+            fetch=lambda span, token: sources[int(span)](token),
+            after=lambda span: str(int(span) + 1) if int(span) + 1 < count else None,
+            check=check,
+        )
+
+    def cursor(self, span: str, token: str | None) -> str:
+        """The cursor a caller gets for the page at `token` in `span`."""
+        if self._plain:
+            assert token is not None  # a lone span has no "start of the next span"
+            return token
+        payload = json.dumps({"span": span, "token": token}, separators=(",", ":"))
+        encoded = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+        return f"{CURSOR_VERSION}.{encoded}"
+
+    def position(self, cursor: str | None) -> tuple[str, str | None]:
+        """(span, server token) of a caller's cursor; ConfigurationError saying what is wrong."""
+        if cursor is None or self._plain:
+            return self.first, cursor
+        version, dot, encoded = cursor.partition(".")
+        if not dot or not version.startswith("af") or not version[2:].isdigit():
+            raise ConfigurationError(
+                f"next_token {cursor[:40]!r} is not a cursor of this {self.what} listing: pass "
+                f"the next_token of one of its pages (they start with {CURSOR_VERSION + '.'!r})"
+            )
+        if version != CURSOR_VERSION:
+            raise ConfigurationError(
+                f"next_token is a {version!r} cursor, from another version of amperity-facade; "
+                f"this one reads {CURSOR_VERSION!r} cursors: start the listing again"
+            )
+        try:
+            raw = base64.b64decode(
+                encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True
+            )
+            decoded: Any = json.loads(raw)
+        except (binascii.Error, ValueError, RecursionError):
+            raise ConfigurationError(
+                f"next_token {cursor[:40]!r} is malformed: not base64-encoded JSON"
+            ) from None
+        span = decoded.get("span") if isinstance(decoded, dict) else None
+        token = decoded.get("token") if isinstance(decoded, dict) else None
+        if not isinstance(span, str) or not (token is None or (isinstance(token, str) and token)):
+            raise ConfigurationError(
+                f"next_token {cursor[:40]!r} is malformed: it needs a span name and a "
+                "non-empty server cursor or null"
+            )
+        self._check(span)
+        return span, token
+
+    def __call__(self, cursor: str | None) -> Call[Page[T]]:
+        """The page at one of this chain's cursors, its next_token one too: a chain is a
+        page source like any other, which is how it travels in a list of sources."""
+        span, token = self.position(cursor)
+        call = self.fetch(span, token)
+
+        def parse(client: Any, response: Any) -> Page[T]:
+            page = call.parse(client, response)
+            if page.next_token:
+                return replace(page, next_token=self.cursor(span, page.next_token))
+            following = self.after(span)
+            cursor = None if following is None else self.cursor(following, None)
+            return replace(page, next_token=cursor)
+
+        return replace(call, parse=parse)
+
+
+def _chain_of(sources: Sequence[PageSource[T]]) -> Chain[T] | None:
+    if not sources:
+        return None
+    if len(sources) > 1:
+        return Chain.of(sources)
+    (source,) = sources
+    return source if isinstance(source, Chain) else Chain.single(source)
+
+
+def _check_count(value: object, name: str, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigurationError(f"{name} must be an integer >= {low} or None, got {value!r}")
+
 
 class _Walk(Generic[T]):
     def __init__(
-        self, sources: Sequence[PageSource[T]], next_token: str | None, max_items: int | None
+        self,
+        sources: Sequence[PageSource[T]],
+        next_token: str | None,
+        max_items: int | None,
+        max_empty_pages: int | None,
     ) -> None:
-        if max_items is not None and (
-            isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0
-        ):
-            raise ConfigurationError(
-                f"max_items must be an integer >= 0 or None, got {max_items!r}"
-            )
+        if max_items is not None:
+            _check_count(max_items, "max_items", 0)
+        if max_empty_pages is not None:
+            _check_count(max_empty_pages, "max_empty_pages", 1)
         if next_token is not None and (not isinstance(next_token, str) or not next_token):
             raise ConfigurationError(
                 "next_token must be a non-empty string (or None for the start)"
             )
-        self._sources = list(sources)
-        self._index = 0
-        self._token = next_token
-        self._seen: set[str] = {next_token} if next_token else set()
+        self._chain = _chain_of(sources)
+        self._span: str | None = None
+        self._token: str | None = None
+        if self._chain is not None:
+            self._span, self._token = self._chain.position(next_token)
         self._left = max_items
+        self._max_empty = MAX_EMPTY_PAGES if max_empty_pages is None else max_empty_pages
         self._loop: str | None = None
+        self._new_span()
 
     @classmethod
     def factory(
-        cls, sources: Sequence[PageSource[T]], next_token: str | None, max_items: int | None
+        cls,
+        sources: Sequence[PageSource[T]],
+        next_token: str | None,
+        max_items: int | None,
+        max_empty_pages: int | None = None,
     ) -> Callable[[], _Walk[T]]:
         """Validate the arguments now (not on first use); each call starts a fresh walk."""
-        cls(sources, next_token, max_items)
-        return lambda: cls(sources, next_token, max_items)
+        cls(sources, next_token, max_items, max_empty_pages)
+        return lambda: cls(sources, next_token, max_items, max_empty_pages)
+
+    def _new_span(self) -> None:
+        """Forget what the previous span's server said: its cursors mean nothing here."""
+        self._seen: set[bytes] = set()
+        self._order: deque[bytes] = deque()
+        self._empty = 0
+        self._last: tuple[int, Any, Any] | None = None
+        if self._token is not None:
+            self._remember(self._token)
+
+    def _remember(self, token: str) -> bool:
+        """Record a server cursor; False when it was already seen (recently) in this span."""
+        key = hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if key in self._seen:
+            return False
+        if len(self._order) >= SEEN_CURSORS:
+            self._seen.discard(self._order.popleft())
+        self._order.append(key)
+        self._seen.add(key)
+        return True
 
     def next_call(self) -> Call[Page[T]] | None:
-        if self._index >= len(self._sources) or self._left == 0:
+        if self._chain is None or self._span is None or self._left == 0:
             return None
         if self._loop is not None:  # raised only now: the page carrying it was still new
             raise PaginationError(
                 f"the server returned cursor {self._loop[:40]!r} a second time; stopping "
                 "instead of looping forever"
             )
-        return self._sources[self._index](self._token)
+        return self._chain.fetch(self._span, self._token)
 
     def accept(self, page: Page[T]) -> Page[T]:
-        if self._left is not None:
-            if len(page.items) > self._left:
-                page = Page(page.items[: self._left], page.next_token, page.total, page.raw)
-            self._left -= len(page.items)
-        token = page.next_token
-        if not token:
-            self._index += 1  # this source is exhausted; the next (ingest window) starts fresh
+        assert self._chain is not None and self._span is not None
+        token = page.next_token or None
+        self._check_progress(page, token)
+        if token is None:  # this span is exhausted; the next one (if any) starts fresh
+            self._span = self._chain.after(self._span)
             self._token = None
-            self._seen = set()
-        elif token in self._seen:
-            self._loop = token
+            self._new_span()
+            cursor = None if self._span is None else self._chain.cursor(self._span, None)
         else:
-            self._seen.add(token)
+            if not self._remember(token):
+                self._loop = token
             self._token = token
-        return page
+            cursor = self._chain.cursor(self._span, token)
+        items = page.items
+        if self._left is not None:
+            if len(items) > self._left:
+                items = items[: self._left]
+            self._left -= len(items)
+        return replace(page, items=items, next_token=cursor)
+
+    def _check_progress(self, page: Page[T], token: str | None) -> None:
+        """Give up on a server whose pages lead nowhere, before following it any further."""
+        items = page.items
+        if items:
+            self._empty = 0
+            mark = (len(items), items[0], items[-1])
+            if self._token is not None and mark == self._last:
+                raise PaginationError(
+                    f"the server answered cursor {self._token[:40]!r} with the page it gave "
+                    "before it: it ignores the cursor; stopping instead of looping forever"
+                )
+            self._last = mark
+        elif token is not None:
+            self._empty += 1
+            if self._empty >= self._max_empty:
+                raise PaginationError(
+                    f"{self._empty} pages in a row came back empty, each with a new cursor; "
+                    "stopping instead of following them forever"
+                )
 
 
 class Paginator(Generic[T]):
     """Iterate for items; `.pages()` for pages (items, next_token, total).
 
     Each iteration starts again from the first page (or the `next_token` it was given).
+    `max_empty_pages` (default `MAX_EMPTY_PAGES`) bounds the empty pages with a cursor
+    followed in a row before `PaginationError`.
     """
 
     def __init__(
@@ -85,9 +295,10 @@ class Paginator(Generic[T]):
         *,
         next_token: str | None = None,
         max_items: int | None = None,
+        max_empty_pages: int | None = None,
     ) -> None:
         self._execute = execute
-        self._walk = _Walk.factory(sources, next_token, max_items)
+        self._walk = _Walk.factory(sources, next_token, max_items, max_empty_pages)
 
     def pages(self) -> Iterator[Page[T]]:
         walk = self._walk()
@@ -112,9 +323,10 @@ class AsyncPaginator(Generic[T]):
         *,
         next_token: str | None = None,
         max_items: int | None = None,
+        max_empty_pages: int | None = None,
     ) -> None:
         self._execute = execute
-        self._walk = _Walk.factory(sources, next_token, max_items)
+        self._walk = _Walk.factory(sources, next_token, max_items, max_empty_pages)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         walk = self._walk()

@@ -6,6 +6,7 @@ title-case (`Succeeded`), and new ones may appear; anything unknown counts as st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,23 @@ def poll_delays(poll_interval: float) -> Iterator[float]:
 
 
 def check_wait(timeout: object, poll_interval: object) -> tuple[float, float]:
-    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
-    return float(timeout), float(poll_interval)  # type: ignore[arg-type]
+    """Both as seconds. NaN compares false with everything, so a NaN timeout would never
+    run out, and an infinite one never ends either: both are refused, as are ints too
+    large to be a float."""
+    return _seconds(timeout, "timeout"), _seconds(poll_interval, "poll_interval")
+
+
+def _seconds(value: object, name: str) -> float:
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        try:
+            seconds = float(value)
+        except OverflowError:
+            seconds = math.inf
+        if math.isfinite(seconds) and seconds > 0:
+            return seconds
+    # repr() of an int of thousands of digits raises ValueError itself: name its size instead.
+    if isinstance(value, int) and value.bit_length() > 64:
+        shown = f"an integer of {value.bit_length()} bits"
+    else:
+        shown = repr(value)
+    raise ConfigurationError(f"{name} must be a positive, finite number of seconds, got {shown}")
