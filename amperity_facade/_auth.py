@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     import asyncio
 
 log = logging.getLogger("amperity_facade")
+# What can travel in an Authorization header: anything else (CR/LF, NUL, spaces) would be
+# refused by the HTTP layer or, worse, split the header.
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]{1,8192}")
 TOKEN_PATH = "/v0/oauth2/token"
 # Marks the token request, so the retry loop knows a failure of it left the call unsent.
 TOKEN_REQUEST = "amperity_token_request"
@@ -148,7 +152,7 @@ class ClientCredentialsAuth(httpx.Auth):
         except (ValueError, RecursionError):
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not _VISIBLE_ASCII.fullmatch(token):
             raise AuthenticationError(
                 f"token request to {self.token_url} returned no usable access_token",
                 response=_without_body(response),

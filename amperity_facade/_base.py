@@ -223,14 +223,20 @@ class BaseClient:
                 raise error
             why = f"the token request's status {error.status_code}"
             return self._log_retry(call, why, Retry(delay), attempt)
-        if isinstance(error, APIResponseValidationError) and error.unreadable:
+        if isinstance(error, APIResponseValidationError):
             # Cut short or undecodable on the way (a lying Content-Encoding): retried like
             # an unreadable body, when the request it answers may be repeated.
-            idempotent = call.idempotent or is_token_request(error.response.request)
+            token_request = is_token_request(error.response.request)
+            idempotent = call.idempotent or token_request
             delay = policy.delay_for_unreadable(attempt, idempotent=idempotent)
-            if delay is None:
-                raise error
-            return self._log_retry(call, "an undecodable answer", Retry(delay), attempt)
+            if delay is not None and error.unreadable:
+                return self._log_retry(call, "an undecodable answer", Retry(delay), attempt)
+            if token_request:  # every failure of the token endpoint is an AuthenticationError
+                raise AuthenticationError(
+                    f"token request to {error.response.request.url} failed: {error}",
+                    response=error.response,
+                ) from None
+            raise error
         if isinstance(error, AmperityError):
             raise error
         if isinstance(error, httpx.TransportError):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
-
 import httpx
 
 from ._ratelimit import SLOT_HELD, RateLimiter
@@ -25,13 +23,9 @@ log = logging.getLogger("amperity_facade")
 ERROR_BODY_LIMIT = 64 * 1024
 
 
-class ResponseTooLarge(APIResponseValidationError):
-    """A success whose decoded body passed the client's `max_response_bytes`."""
-
-
-def _too_large(response: httpx.Response, limit: int) -> ResponseTooLarge:
+def _too_large(response: httpx.Response, limit: int) -> APIResponseValidationError:
     request = response.request
-    return ResponseTooLarge(
+    return APIResponseValidationError(
         f"{request.method} {request.url.path}: the {response.status_code} answer's body is "
         f"larger than max_response_bytes={limit:,}; refused without reading the rest",
         response=response,
@@ -91,6 +85,7 @@ class LimitedTransport(httpx.BaseTransport):
         finally:
             if self.limiter is not None:
                 self.limiter.release()
+        response.request = request  # httpx sets it only later; errors raised here need it
         try:
             self._read(response)
         except BaseException:
@@ -146,6 +141,7 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
         finally:
             if self.limiter is not None:
                 self.limiter.release()
+        response.request = request  # httpx sets it only later; errors raised here need it
         try:
             await self._read(response)
         except BaseException:
@@ -179,4 +175,4 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
             await self.inner.aclose()
 
 
-__all__: list[Any] = ["AsyncLimitedTransport", "LimitedTransport", "ResponseTooLarge"]
+__all__ = ["AsyncLimitedTransport", "LimitedTransport"]

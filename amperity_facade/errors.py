@@ -312,6 +312,9 @@ def redact(response: httpx.Response) -> httpx.Response:
     except RuntimeError:  # a response built without a request
         return response
     response.request = redacted_request(request)
+    # Earlier answers of the same send (the OAuth token exchange, a 401 before the replay)
+    # would carry the client secret and a live access token: none of them is kept.
+    response.history = []
     return response
 
 

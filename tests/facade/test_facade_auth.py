@@ -191,6 +191,19 @@ def test_token_endpoint_garbage_answer(api: MockAPI) -> None:
         client.workflows.get("wf-1")
 
 
+@pytest.mark.parametrize("token", ["tok\r\nX-Injected: yes", "tok\x00", "   ", ""])
+def test_token_that_cannot_travel_in_a_header_is_an_authentication_error(
+    api: MockAPI, token: str
+) -> None:
+    api.on("POST", "/v0/oauth2/token", httpx.Response(200, json={"access_token": token}))
+    with (
+        oauth_client(api) as client,
+        pytest.raises(errors.AuthenticationError, match="no usable access_token"),
+    ):
+        client.workflows.get("wf-1")
+    assert not [r for r in api.requests if r.url.path.endswith("/wf-1")]  # never sent
+
+
 def test_async_client_with_static_token(api: MockAPI) -> None:
     api.on("GET", "/workflow/runs/wf-1", httpx.Response(200, json=workflow()))
 

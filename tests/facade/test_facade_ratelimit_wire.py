@@ -58,12 +58,16 @@ def server() -> Iterator[dict[str, str]]:
         text=True,
     )
     assert proc.stdout is not None
-    info: dict[str, str] = {}
-    for line in proc.stdout:
+    info: dict[str, str] = {"tenant": "acme"}
+    for line in proc.stdout:  # the launcher prints where things are, never the secrets
         if line.startswith("Serving"):
             break
-        key, _, value = line.partition(":")
-        info[key.strip()] = value.strip()
+        if line.startswith("Fake Amperity API at "):
+            info["base_url"] = line.split(" at ", 1)[1].strip()
+        elif "static token in " in line:
+            path = line.split(" in ", 1)[1].strip()
+            with open(path, encoding="utf-8") as handle:
+                info["token"] = handle.read().strip()
     try:
         yield info
     finally:

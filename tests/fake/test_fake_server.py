@@ -83,8 +83,25 @@ def test_cli_serves_and_prints_credentials() -> None:
     )
     try:
         assert proc.stdout is not None
-        lines = dict(line.split(":", 1) for line in (proc.stdout.readline() for _ in range(5)))
-        values = {k.strip(): v.strip() for k, v in lines.items()}
+        banner = []
+        for line in proc.stdout:
+            banner.append(line)
+            if line.startswith("Serving"):
+                break
+        text = "".join(banner)
+        values = {"base_url": banner[0].split(" at ", 1)[1].strip(), "tenant": "acme"}
+        token_path = text.split("static token in ", 1)[1].split()[0]
+        oauth_path = text.split("OAuth client id and secret in ", 1)[1].split()[0]
+        for path in (token_path, oauth_path):
+            assert os.stat(path).st_mode & 0o777 == 0o600  # secrets in private files
+        with open(token_path, encoding="utf-8") as handle:
+            values["token"] = handle.read().strip()
+        assert values["token"] not in text  # and never on the terminal
+        with open(oauth_path, encoding="utf-8") as handle:
+            oauth = handle.read()
+        values["client_id"] = oauth.split("AMPERITY_CLIENT_ID=", 1)[1].split()[0]
+        values["client_secret"] = oauth.split("AMPERITY_CLIENT_SECRET=", 1)[1].split()[0]
+        assert values["client_secret"] not in text
         headers = {
             "Authorization": f"Bearer {values['token']}",
             "amperity-tenant": values["tenant"],
