@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+
 import httpx
 
 from ._ratelimit import SLOT_HELD, RateLimiter
