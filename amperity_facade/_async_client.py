@@ -192,10 +192,15 @@ class IngestJobs(_Resource):
         self, *, created_from: Moment, created_to: Moment, limit: int | None = None,
         next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
     ) -> AsyncPaginator[IngestJobDetails]:  # fmt: skip
-        """Ingest jobs started in [created_from, created_to).
+        """Ingest jobs started in [created_from, created_to); naive times and dates are UTC.
 
         The API accepts windows of at most seven days; longer ranges are split into
-        consecutive windows, read in order. `next_token` resumes inside the first window.
+        consecutive windows, read in order as one listing. Its cursors (`Page.next_token`)
+        are the library's own: `af1.` then URL-safe base64 of the window and the server's
+        cursor in it, so `next_token=` resumes exactly after the page it came from, in
+        whichever window; None means the listing is finished. A cursor that is malformed,
+        or whose window lies outside [created_from, created_to), raises ConfigurationError
+        before any request.
         """
         sources = _operations.ingest_jobs(
             created_from=created_from, created_to=created_to, limit=limit, with_total=with_total

@@ -182,7 +182,7 @@ def test_json_keys_match_what_the_generated_from_dict_reads() -> None:
     import attrs
     from amperity_api import models
 
-    from amperity_facade._operations import _json_key, _shape
+    from amperity_facade._shapes import json_key, shape_of
 
     for name in models.__all__:
         model = getattr(models, name)
@@ -197,6 +197,6 @@ def test_json_keys_match_what_the_generated_from_dict_reads() -> None:
             and node.args
             and isinstance(node.args[0], ast.Constant)
         }
-        keys = {f[0] for f in _shape(model).fields}
+        keys = {f[0] for f in shape_of(model).fields}
         assert keys == popped, name
-        assert {_json_key(a.name) for a in attrs.fields(model)} - {"additional_properties"} == keys
+        assert {json_key(a.name) for a in attrs.fields(model)} - {"additional_properties"} == keys
