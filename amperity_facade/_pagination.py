@@ -170,6 +170,21 @@ def _check_count(value: object, name: str, low: int) -> None:
         raise ConfigurationError(f"{name} must be an integer >= {low} or None, got {value!r}")
 
 
+def _at_most(call: Call[Page[T]], left: int) -> Call[Page[T]]:
+    """Ask for no more items than `max_items` still allows.
+
+    A page cut short on our side would leave no cursor to resume from: the server's points
+    past the whole page, so the items cut off would be skipped. A smaller last page keeps
+    every `Page.next_token` exact.
+    """
+    params = dict(call.kwargs.get("params") or {})
+    asked = params.get("limit")
+    if isinstance(asked, int) and asked <= left:
+        return call
+    params["limit"] = left
+    return replace(call, kwargs={**call.kwargs, "params": params})
+
+
 class _Walk(Generic[T]):
     def __init__(
         self,
@@ -236,7 +251,8 @@ class _Walk(Generic[T]):
                 f"the server returned cursor {self._loop[:40]!r} a second time; stopping "
                 "instead of looping forever"
             )
-        return self._chain.fetch(self._span, self._token)
+        call = self._chain.fetch(self._span, self._token)
+        return call if self._left is None else _at_most(call, self._left)
 
     def accept(self, page: Page[T]) -> Page[T]:
         assert self._chain is not None and self._span is not None

@@ -397,3 +397,27 @@ def test_memory_of_seen_cursors_is_bounded() -> None:
     walk.accept(pagination.Page([-1], f"cursor-{5 * pagination.SEEN_CURSORS - 1:06d}-" + "x" * 200))
     with pytest.raises(errors.PaginationError, match="second time"):
         walk.next_call()
+
+
+def test_max_items_never_cuts_a_page_so_its_cursor_resumes_exactly(fake: FakeAmperity) -> None:
+    with fake_client(fake) as client:
+        everything = [s.id for s in client.segments.list(limit=100)]
+        first = list(client.segments.list(limit=100, max_items=150).pages())
+        assert [len(p.items) for p in first] == [100, 50]
+        assert first[-1].next_token is not None
+        rest = [s.id for s in client.segments.list(limit=100, next_token=first[-1].next_token)]
+    taken = [s.id for p in first for s in p.items]
+    assert taken + rest == everything  # nothing skipped, nothing twice
+
+
+@pytest.mark.anyio
+async def test_max_items_never_cuts_a_page_async(fake: FakeAmperity) -> None:
+    async with AsyncAmperity(
+        tenant=fake.tenant, token=fake.token, base_url=fake.base_url, rate_limit=None
+    ) as client:
+        everything = [s.id async for s in client.segments.list(limit=40)]
+        first = [p async for p in client.segments.list(limit=40, max_items=70).pages()]
+        assert [len(p.items) for p in first] == [40, 30]
+        cursor = first[-1].next_token
+        rest = [s.id async for s in client.segments.list(limit=40, next_token=cursor)]
+    assert [s.id for p in first for s in p.items] + rest == everything
