@@ -64,11 +64,18 @@ class AsyncAmperity(BaseClient):
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         settings = dict(
-            tenant=tenant, token=token, client_id=client_id, client_secret=client_secret,
-            base_url=base_url, api_version=api_version, timeout=timeout,
-            max_retries=max_retries, rate_limit=rate_limit, retry_policy=retry_policy,
+            tenant=tenant,
+            token=token,
+            client_id=client_id,
+            client_secret=client_secret,
+            base_url=base_url,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
-        )  # fmt: skip
+        )
         self._start(settings, transport, httpx.AsyncBaseTransport, httpx.AsyncHTTPTransport)
 
     def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
@@ -139,9 +146,13 @@ class _Resource:
 
 class Segments(_Resource):
     def list(
-        self, *, limit: int | None = None, next_token: str | None = None,
-        with_total: bool = False, max_items: int | None = None,
-    ) -> AsyncPaginator[Segment]:  # fmt: skip
+        self,
+        *,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Segment]:
         """Segments, page by page (`limit` is the page size)."""
         source = _operations.segments(limit=limit, with_total=with_total)
         return self._client._paginate([source], next_token, max_items)
@@ -149,38 +160,55 @@ class Segments(_Resource):
 
 class Campaigns(_Resource):
     def list(
-        self, *, destination_data_template_id: str | None = None, limit: int | None = None,
-        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
-    ) -> AsyncPaginator[Campaign]:  # fmt: skip
+        self,
+        *,
+        destination_data_template_id: str | None = None,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Campaign]:
         """Campaigns; all of them unless a destination data template id is given."""
         source = _operations.campaigns(
-            limit=limit, with_total=with_total,
+            limit=limit,
+            with_total=with_total,
             destination_data_template_id=destination_data_template_id,
-        )  # fmt: skip
+        )
         return self._client._paginate([source], next_token, max_items)
 
 
 class CampaignDrafts(_Resource):
     def list(
-        self, *, destination_data_template_id: str | None = None, limit: int | None = None,
-        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
-    ) -> AsyncPaginator[CampaignDraft]:  # fmt: skip
+        self,
+        *,
+        destination_data_template_id: str | None = None,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[CampaignDraft]:
         """Campaign drafts. Early access: always sent with api-version `unstable`,
         whatever the client's version, because the endpoint exists nowhere else."""
         source = _operations.campaign_drafts(
-            limit=limit, with_total=with_total,
+            limit=limit,
+            with_total=with_total,
             destination_data_template_id=destination_data_template_id,
-        )  # fmt: skip
+        )
         return self._client._paginate([source], next_token, max_items)
 
 
 class AuditEvents(_Resource):
     def list(
-        self, *, happened_from: Moment | None = None, happened_to: Moment | None = None,
-        limit: int | None = None, next_token: str | None = None, with_total: bool = False,
+        self,
+        *,
+        happened_from: Moment | None = None,
+        happened_to: Moment | None = None,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[AuditEvent]:  # fmt: skip
-        """Audit events, optionally in [happened_from, happened_to)."""
+    ) -> AsyncPaginator[AuditEvent]:
+        """Audit events, optionally in [happened_from, happened_to); naive times and dates are UTC."""
         source = _operations.audit_events(
             limit=limit, with_total=with_total, happened_from=happened_from, happened_to=happened_to
         )
@@ -189,9 +217,15 @@ class AuditEvents(_Resource):
 
 class IngestJobs(_Resource):
     def list(
-        self, *, created_from: Moment, created_to: Moment, limit: int | None = None,
-        next_token: str | None = None, with_total: bool = False, max_items: int | None = None,
-    ) -> AsyncPaginator[IngestJobDetails]:  # fmt: skip
+        self,
+        *,
+        created_from: Moment,
+        created_to: Moment,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[IngestJobDetails]:
         """Ingest jobs started in [created_from, created_to); naive times and dates are UTC.
 
         The API accepts windows of at most seven days; longer ranges are split into
@@ -213,26 +247,47 @@ class IngestJobs(_Resource):
 
 class Workflows(_Resource):
     def list(
-        self, *, state: str | None = None, type: str | None = None,
-        created_from: Moment | None = None, created_to: Moment | None = None,
-        ended_from: Moment | None = None, ended_to: Moment | None = None,
-        limit: int | None = None, next_token: str | None = None, with_total: bool = False,
+        self,
+        *,
+        state: str | None = None,
+        type: str | None = None,
+        created_from: Moment | None = None,
+        created_to: Moment | None = None,
+        ended_from: Moment | None = None,
+        ended_to: Moment | None = None,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[Workflow]:  # fmt: skip
+    ) -> AsyncPaginator[Workflow]:
+        """Workflow runs, optionally filtered; created_*/ended_* bound [from, to) ranges.
+
+        Naive times and bare dates are UTC.
+        """
         source = _operations.workflows(
-            limit=limit, with_total=with_total, state=state, type=type,
-            created_from=created_from, created_to=created_to,
-            ended_from=ended_from, ended_to=ended_to,
-        )  # fmt: skip
+            limit=limit,
+            with_total=with_total,
+            state=state,
+            type=type,
+            created_from=created_from,
+            created_to=created_to,
+            ended_from=ended_from,
+            ended_to=ended_to,
+        )
         return self._client._paginate([source], next_token, max_items)
 
     async def run(
-        self, config_id: str, *, range_from: Moment | None = None,
-        range_to: Moment | None = None, run_mode: str | None = None,
-    ) -> Workflow:  # fmt: skip
+        self,
+        config_id: str,
+        *,
+        range_from: Moment | None = None,
+        range_to: Moment | None = None,
+        run_mode: str | None = None,
+    ) -> Workflow:
         """Start a workflow. Sends only what is given: no run_mode unless asked.
 
         Never retried once it may have reached the server (no idempotency key exists).
+        range_from / range_to: naive times and bare dates are UTC.
         """
         return await self._client._execute(
             _operations.start_run(

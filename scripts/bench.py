@@ -166,14 +166,29 @@ class Sizes:
 
 
 FULL = Sizes(
-    reps=9, calls=300, export_items=100_000, export_page=1000, memory_small=10_000,
-    memory_large=100_000, throttled_pages=15, fanout_items=500, import_reps=9,
+    reps=9,
+    calls=300,
+    export_items=100_000,
+    export_page=1000,
+    memory_small=10_000,
+    memory_large=100_000,
+    throttled_pages=15,
+    fanout_items=500,
+    import_reps=9,
     ceiling_calls=1000,
-)  # fmt: skip
+)
 QUICK = Sizes(
-    reps=2, calls=20, export_items=5_000, export_page=1000, memory_small=1_000,
-    memory_large=5_000, throttled_pages=3, fanout_items=100, import_reps=2, ceiling_calls=50,
-)  # fmt: skip
+    reps=2,
+    calls=20,
+    export_items=5_000,
+    export_page=1000,
+    memory_small=1_000,
+    memory_large=5_000,
+    throttled_pages=3,
+    fanout_items=100,
+    import_reps=2,
+    ceiling_calls=50,
+)
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -437,9 +452,13 @@ def throttled_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
     if failures:
         raise failures[0]
     summary = throttled_summary(
-        fake, workers * pages, elapsed, sum(counts), workers * pages * 100,
+        fake,
+        workers * pages,
+        elapsed,
+        sum(counts),
+        workers * pages * 100,
         RETRIES.retries - retries_before,
-    )  # fmt: skip
+    )
     summary["what"] = (
         f"{workers} threads on one Amperity (rate_limit=10), each exporting all {pages} pages "
         "of 100 segments; fake limited to 10 req/s"
@@ -464,9 +483,13 @@ def throttled_async(fake: FakeProcess, sizes: Sizes, *, cold: bool) -> dict[str,
 
     counts, elapsed = asyncio.run(main())
     summary = throttled_summary(
-        fake, workers * pages, elapsed, sum(counts), workers * pages * 100,
+        fake,
+        workers * pages,
+        elapsed,
+        sum(counts),
+        workers * pages * 100,
         RETRIES.retries - retries_before,
-    )  # fmt: skip
+    )
     when = (
         "the first async requests of this process (httpcore imports anyio on first use)"
         if cold
@@ -565,8 +588,11 @@ def import_breakdown(module: str) -> dict[str, float]:
     """Self time per top-level package while importing `module` (python -X importtime)."""
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-        capture_output=True, text=True, check=True, cwd=REPO,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     totals: dict[str, float] = {}
     for line in out.stderr.splitlines():
         parts = line.removeprefix("import time:").split("|")

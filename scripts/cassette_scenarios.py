@@ -46,10 +46,18 @@ class Scenario:
 def fake_tenant() -> FakeAmperity:
     """Small, frozen-clock data: short cassettes that re-record byte for byte."""
     return FakeAmperity(
-        seed=7, segments=5, campaigns=3, campaign_drafts=2, audit_events=40, ingest_jobs=6,
-        workflows=4, frozen_clock=True, token=STATIC_TOKEN, client_id=CLIENT_ID,
+        seed=7,
+        segments=5,
+        campaigns=3,
+        campaign_drafts=2,
+        audit_events=40,
+        ingest_jobs=6,
+        workflows=4,
+        frozen_clock=True,
+        token=STATIC_TOKEN,
+        client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-    )  # fmt: skip
+    )
 
 
 def client_for(scenario: Scenario, base_url: str, *, secret: str, token: str) -> Amperity:

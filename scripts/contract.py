@@ -49,10 +49,13 @@ class Contract:
                 if isinstance(item.get(method), dict):
                     self.operations.append(
                         Operation(
-                            item[method]["operationId"], method.upper(), template,
-                            f"/paths/{_escape(template)}/{method}", re.compile(pattern + "$"),
+                            item[method]["operationId"],
+                            method.upper(),
+                            template,
+                            f"/paths/{_escape(template)}/{method}",
+                            re.compile(pattern + "$"),
                         )
-                    )  # fmt: skip
+                    )
 
     @classmethod
     def from_file(cls, path: Path = specio.SPEC) -> Contract:

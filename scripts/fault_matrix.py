@@ -92,75 +92,261 @@ OK_EXPORT = ITEMS // PAGE  # requests of a clean export: 10
 E = errors
 CASES: list[Case] = [
     # -- reads: retried on 429, 5xx, connection errors and timeouts ---------------------------
-    Case("export-429-burst", "export", "429 x3 in a row", _at(*_retries(3), kind="status", status=429),
-         None, OK_EXPORT + 3, why="retried with backoff; 3 < max_retries + 1"),
-    Case("export-429-retry-after-seconds", "export", "429, Retry-After: 1",
-         _at(FAULT_AT, kind="status", status=429, retry_after="1"), None, OK_EXPORT + 1,
-         min_gap=0.95, why="waits the announced second"),
-    Case("export-429-retry-after-date", "export", "429, Retry-After: HTTP-date +2 s",
-         lambda: _at(FAULT_AT, kind="status", status=429, retry_after=_http_date(2))(),
-         None, OK_EXPORT + 1, min_gap=0.5,
-         why="waits until the date (whole seconds; backoff alone is <= 0.02 s)"),
-    Case("export-500", "export", "500", _at(FAULT_AT, kind="status", status=500), None,
-         OK_EXPORT + 1),
-    Case("export-502-html", "export", "502, HTML body", _at(FAULT_AT, kind="html", status=502),
-         None, OK_EXPORT + 1),
-    Case("export-503", "export", "503", _at(FAULT_AT, kind="status", status=503), None,
-         OK_EXPORT + 1),
-    Case("export-504", "export", "504", _at(FAULT_AT, kind="status", status=504), None,
-         OK_EXPORT + 1),
-    Case("export-drop", "export", "connection dropped", _at(FAULT_AT, kind="drop"), None,
-         OK_EXPORT + 1, why="RemoteProtocolError, retried"),
-    Case("export-read-timeout", "export", f"no answer for {SLOW:g} s (timeout {SHORT_TIMEOUT:g} s)",
-         _at(FAULT_AT, kind="slow", delay=SLOW), None, OK_EXPORT + 1, timeout=SHORT_TIMEOUT,
-         why="ReadTimeout, retried"),
-    Case("export-connect-refused", "export", "connect error (client side)", lambda: [], None,
-         OK_EXPORT, refuse=1, why="never reached the fake; retried"),
-    Case("export-slow-within-timeout", "export", "answer after 0.2 s (timeout 5 s)",
-         _at(FAULT_AT, kind="slow", delay=0.2), None, OK_EXPORT, why="just slower"),
-    Case("export-truncated", "export", "200, JSON cut in half", _at(FAULT_AT, kind="truncated"), None,
-         OK_EXPORT + 1, why="not JSON at all: a read is asked again"),
-    Case("export-malformed", "export", "200, body not JSON", _at(FAULT_AT, kind="malformed"), None,
-         OK_EXPORT + 1, why="not JSON at all: a read is asked again"),
+    Case(
+        "export-429-burst",
+        "export",
+        "429 x3 in a row",
+        _at(*_retries(3), kind="status", status=429),
+        None,
+        OK_EXPORT + 3,
+        why="retried with backoff; 3 < max_retries + 1",
+    ),
+    Case(
+        "export-429-retry-after-seconds",
+        "export",
+        "429, Retry-After: 1",
+        _at(FAULT_AT, kind="status", status=429, retry_after="1"),
+        None,
+        OK_EXPORT + 1,
+        min_gap=0.95,
+        why="waits the announced second",
+    ),
+    Case(
+        "export-429-retry-after-date",
+        "export",
+        "429, Retry-After: HTTP-date +2 s",
+        lambda: _at(FAULT_AT, kind="status", status=429, retry_after=_http_date(2))(),
+        None,
+        OK_EXPORT + 1,
+        min_gap=0.5,
+        why="waits until the date (whole seconds; backoff alone is <= 0.02 s)",
+    ),
+    Case(
+        "export-500", "export", "500", _at(FAULT_AT, kind="status", status=500), None, OK_EXPORT + 1
+    ),
+    Case(
+        "export-502-html",
+        "export",
+        "502, HTML body",
+        _at(FAULT_AT, kind="html", status=502),
+        None,
+        OK_EXPORT + 1,
+    ),
+    Case(
+        "export-503", "export", "503", _at(FAULT_AT, kind="status", status=503), None, OK_EXPORT + 1
+    ),
+    Case(
+        "export-504", "export", "504", _at(FAULT_AT, kind="status", status=504), None, OK_EXPORT + 1
+    ),
+    Case(
+        "export-drop",
+        "export",
+        "connection dropped",
+        _at(FAULT_AT, kind="drop"),
+        None,
+        OK_EXPORT + 1,
+        why="RemoteProtocolError, retried",
+    ),
+    Case(
+        "export-read-timeout",
+        "export",
+        f"no answer for {SLOW:g} s (timeout {SHORT_TIMEOUT:g} s)",
+        _at(FAULT_AT, kind="slow", delay=SLOW),
+        None,
+        OK_EXPORT + 1,
+        timeout=SHORT_TIMEOUT,
+        why="ReadTimeout, retried",
+    ),
+    Case(
+        "export-connect-refused",
+        "export",
+        "connect error (client side)",
+        lambda: [],
+        None,
+        OK_EXPORT,
+        refuse=1,
+        why="never reached the fake; retried",
+    ),
+    Case(
+        "export-slow-within-timeout",
+        "export",
+        "answer after 0.2 s (timeout 5 s)",
+        _at(FAULT_AT, kind="slow", delay=0.2),
+        None,
+        OK_EXPORT,
+        why="just slower",
+    ),
+    Case(
+        "export-truncated",
+        "export",
+        "200, JSON cut in half",
+        _at(FAULT_AT, kind="truncated"),
+        None,
+        OK_EXPORT + 1,
+        why="not JSON at all: a read is asked again",
+    ),
+    Case(
+        "export-malformed",
+        "export",
+        "200, body not JSON",
+        _at(FAULT_AT, kind="malformed"),
+        None,
+        OK_EXPORT + 1,
+        why="not JSON at all: a read is asked again",
+    ),
     # -- reads: the failure outlasts the retries ----------------------------------------------
-    Case("export-429-exhausted", "export", "429 x4", _at(*_retries(4), kind="status", status=429),
-         E.RateLimitError, FAULT_AT + MAX_RETRIES),
-    Case("export-503-exhausted", "export", "503 x4", _at(*_retries(4), kind="status", status=503),
-         E.ServiceUnavailableError, FAULT_AT + MAX_RETRIES),
-    Case("export-502-exhausted", "export", "502 HTML x4", _at(*_retries(4), kind="html", status=502),
-         E.InternalServerError, FAULT_AT + MAX_RETRIES),
-    Case("export-drop-exhausted", "export", "connection dropped x4", _at(*_retries(4), kind="drop"),
-         E.APIConnectionError, FAULT_AT + MAX_RETRIES),
-    Case("export-timeout-exhausted", "export", f"no answer for {SLOW:g} s x4",
-         _at(*_retries(4), kind="slow", delay=SLOW), E.APITimeoutError, FAULT_AT + MAX_RETRIES,
-         timeout=SHORT_TIMEOUT),
+    Case(
+        "export-429-exhausted",
+        "export",
+        "429 x4",
+        _at(*_retries(4), kind="status", status=429),
+        E.RateLimitError,
+        FAULT_AT + MAX_RETRIES,
+    ),
+    Case(
+        "export-503-exhausted",
+        "export",
+        "503 x4",
+        _at(*_retries(4), kind="status", status=503),
+        E.ServiceUnavailableError,
+        FAULT_AT + MAX_RETRIES,
+    ),
+    Case(
+        "export-502-exhausted",
+        "export",
+        "502 HTML x4",
+        _at(*_retries(4), kind="html", status=502),
+        E.InternalServerError,
+        FAULT_AT + MAX_RETRIES,
+    ),
+    Case(
+        "export-drop-exhausted",
+        "export",
+        "connection dropped x4",
+        _at(*_retries(4), kind="drop"),
+        E.APIConnectionError,
+        FAULT_AT + MAX_RETRIES,
+    ),
+    Case(
+        "export-timeout-exhausted",
+        "export",
+        f"no answer for {SLOW:g} s x4",
+        _at(*_retries(4), kind="slow", delay=SLOW),
+        E.APITimeoutError,
+        FAULT_AT + MAX_RETRIES,
+        timeout=SHORT_TIMEOUT,
+    ),
     # -- workflows.run: no idempotency key, so retried only when the server surely did nothing -
-    Case("run-429", "run", "429", _on_run(kind="status", status=429), None, 2,
-         why="a 429 means not acted on: retried"),
-    Case("run-429-retry-after-seconds", "run", "429, Retry-After: 1",
-         _on_run(kind="status", status=429, retry_after="1"), None, 2, min_gap=0.95),
-    Case("run-429-exhausted", "run", "429 x4", _on_run(4, kind="status", status=429),
-         E.RateLimitError, 1 + MAX_RETRIES),
-    Case("run-connect-refused", "run", "connect error (client side)", lambda: [], None, 1,
-         refuse=1, why="never sent: retried, one POST arrives"),
-    Case("run-500", "run", "500", _on_run(kind="status", status=500), E.InternalServerError, 1,
-         why="may have started: never resent"),
-    Case("run-502-html", "run", "502, HTML body", _on_run(kind="html", status=502),
-         E.InternalServerError, 1, why="may have started: never resent"),
-    Case("run-503", "run", "503", _on_run(kind="status", status=503), E.ServiceUnavailableError,
-         1, why="may have started: never resent"),
-    Case("run-504", "run", "504", _on_run(kind="status", status=504), E.InternalServerError, 1,
-         why="may have started: never resent"),
-    Case("run-drop", "run", "connection dropped", _on_run(kind="drop"), E.APIConnectionError, 1,
-         why="may have started: never resent"),
-    Case("run-read-timeout", "run", f"no answer for {SLOW:g} s (timeout {SHORT_TIMEOUT:g} s)",
-         _on_run(kind="slow", delay=SLOW), E.APITimeoutError, 1, timeout=SHORT_TIMEOUT,
-         why="the fake starts it after the delay: never resent"),
-    Case("run-truncated", "run", "200, JSON cut in half", _on_run(kind="truncated"),
-         E.APIResponseValidationError, 1, why="it started: never resent"),
-    Case("run-malformed", "run", "200, body not JSON", _on_run(kind="malformed"),
-         E.APIResponseValidationError, 1, why="it started: never resent"),
-]  # fmt: skip
+    Case(
+        "run-429",
+        "run",
+        "429",
+        _on_run(kind="status", status=429),
+        None,
+        2,
+        why="a 429 means not acted on: retried",
+    ),
+    Case(
+        "run-429-retry-after-seconds",
+        "run",
+        "429, Retry-After: 1",
+        _on_run(kind="status", status=429, retry_after="1"),
+        None,
+        2,
+        min_gap=0.95,
+    ),
+    Case(
+        "run-429-exhausted",
+        "run",
+        "429 x4",
+        _on_run(4, kind="status", status=429),
+        E.RateLimitError,
+        1 + MAX_RETRIES,
+    ),
+    Case(
+        "run-connect-refused",
+        "run",
+        "connect error (client side)",
+        lambda: [],
+        None,
+        1,
+        refuse=1,
+        why="never sent: retried, one POST arrives",
+    ),
+    Case(
+        "run-500",
+        "run",
+        "500",
+        _on_run(kind="status", status=500),
+        E.InternalServerError,
+        1,
+        why="may have started: never resent",
+    ),
+    Case(
+        "run-502-html",
+        "run",
+        "502, HTML body",
+        _on_run(kind="html", status=502),
+        E.InternalServerError,
+        1,
+        why="may have started: never resent",
+    ),
+    Case(
+        "run-503",
+        "run",
+        "503",
+        _on_run(kind="status", status=503),
+        E.ServiceUnavailableError,
+        1,
+        why="may have started: never resent",
+    ),
+    Case(
+        "run-504",
+        "run",
+        "504",
+        _on_run(kind="status", status=504),
+        E.InternalServerError,
+        1,
+        why="may have started: never resent",
+    ),
+    Case(
+        "run-drop",
+        "run",
+        "connection dropped",
+        _on_run(kind="drop"),
+        E.APIConnectionError,
+        1,
+        why="may have started: never resent",
+    ),
+    Case(
+        "run-read-timeout",
+        "run",
+        f"no answer for {SLOW:g} s (timeout {SHORT_TIMEOUT:g} s)",
+        _on_run(kind="slow", delay=SLOW),
+        E.APITimeoutError,
+        1,
+        timeout=SHORT_TIMEOUT,
+        why="the fake starts it after the delay: never resent",
+    ),
+    Case(
+        "run-truncated",
+        "run",
+        "200, JSON cut in half",
+        _on_run(kind="truncated"),
+        E.APIResponseValidationError,
+        1,
+        why="it started: never resent",
+    ),
+    Case(
+        "run-malformed",
+        "run",
+        "200, body not JSON",
+        _on_run(kind="malformed"),
+        E.APIResponseValidationError,
+        1,
+        why="it started: never resent",
+    ),
+]
 
 
 # -- running a case ----------------------------------------------------------------------------
@@ -257,7 +443,9 @@ def client_kwargs(fake: FakeAmperity, case: Case) -> dict[str, Any]:
     }
 
 
-def _sync(fake: FakeAmperity, case: Case, refusing: _Refusing) -> tuple[list[str], BaseException | None]:  # fmt: skip
+def _sync(
+    fake: FakeAmperity, case: Case, refusing: _Refusing
+) -> tuple[list[str], BaseException | None]:
     got: list[str] = []
     transport = RefusingTransport(refusing) if case.refuse else None
     with Amperity(transport=transport, **client_kwargs(fake, case)) as client:
@@ -272,7 +460,9 @@ def _sync(fake: FakeAmperity, case: Case, refusing: _Refusing) -> tuple[list[str
     return got, None
 
 
-def _async(fake: FakeAmperity, case: Case, refusing: _Refusing) -> tuple[list[str], BaseException | None]:  # fmt: skip
+def _async(
+    fake: FakeAmperity, case: Case, refusing: _Refusing
+) -> tuple[list[str], BaseException | None]:
     async def main() -> tuple[list[str], BaseException | None]:
         got: list[str] = []
         transport = AsyncRefusingTransport(refusing) if case.refuse else None
@@ -311,10 +501,16 @@ def run_case(fake: FakeAmperity, case: Case, mode: str, clean: list[str]) -> Out
     first = FAULT_AT - 1 if case.target == "export" else 0
     gap = log[first + 1].at - log[first].at if len(log) > first + 1 else None
     outcome = Outcome(
-        case=case, mode=mode, error=type(exc).__name__ if exc is not None else None,
-        attempts=len(log), items=len(got), refused=refusing.refused, retries=retry_log.count,
-        gap=gap, elapsed=elapsed,
-    )  # fmt: skip
+        case=case,
+        mode=mode,
+        error=type(exc).__name__ if exc is not None else None,
+        attempts=len(log),
+        items=len(got),
+        refused=refusing.refused,
+        retries=retry_log.count,
+        gap=gap,
+        elapsed=elapsed,
+    )
     outcome.problems = check(case, outcome, got, exc, clean)
     return outcome
 

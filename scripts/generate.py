@@ -44,12 +44,17 @@ def build(spec: Path, workdir: Path) -> Path:
     specio.save(prepare_spec.prepare(specio.load(spec)), prepared)
     out = workdir / PACKAGE
     _run(
-        "openapi_python_client", "generate",
-        "--path", str(prepared),
-        "--config", str(CONFIG),
-        "--meta", "none",
-        "--output-path", str(out),
-    )  # fmt: skip
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(prepared),
+        "--config",
+        str(CONFIG),
+        "--meta",
+        "none",
+        "--output-path",
+        str(out),
+    )
     (out / "py.typed").write_text("")
     # Paths, not cwd: the package's own types.py would shadow the stdlib module.
     _run("ruff", "check", "--isolated", "--quiet", "--fix-only", "--select", "F401,I", str(out))

@@ -22,9 +22,14 @@ from cassettes import CASSETTES, REAL_CASSETTES, Scrubber, make_vcr, use_cassett
 from amperity_facade import Amperity
 
 READ_ONLY = (
-    "list_segments", "list_campaigns", "list_campaign_drafts", "list_audit_events",
-    "list_ingest_jobs", "get_ingest_job", "list_workflows",
-)  # fmt: skip
+    "list_segments",
+    "list_campaigns",
+    "list_campaign_drafts",
+    "list_audit_events",
+    "list_ingest_jobs",
+    "get_ingest_job",
+    "list_workflows",
+)
 
 
 def record_fake() -> int:

@@ -31,9 +31,22 @@ OURS_WHEN_PRESENT = ("example",)
 # Mappings whose keys are names chosen by the document (a property called "description"
 # is a name there, not prose).
 NAME_MAPS = frozenset(
-    {"paths", "properties", "schemas", "parameters", "responses", "securitySchemes",
-     "content", "headers", "variables", "examples", "requestBodies", "links", "callbacks"}
-)  # fmt: skip
+    {
+        "paths",
+        "properties",
+        "schemas",
+        "parameters",
+        "responses",
+        "securitySchemes",
+        "content",
+        "headers",
+        "variables",
+        "examples",
+        "requestBodies",
+        "links",
+        "callbacks",
+    }
+)
 
 
 def fetch(source: str) -> str:

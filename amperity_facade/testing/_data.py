@@ -22,24 +22,46 @@ TEMPLATE_IDS = ("ptg-2QLLqXBEq", "ptg-3KfR8wTzA", "ptg-5MnB2vCxQ", "ptg-7HsD4jLp
 WINDOW_MS = 30 * MS_PER_DAY
 
 SEGMENT_NAMES = (
-    "Returning Customers", "High Value Buyers", "Lapsed Shoppers", "New Subscribers",
-    "Frequent Visitors", "Churn Risk", "Email Engaged", "Store Loyalists", "Recent Browsers",
+    "Returning Customers",
+    "High Value Buyers",
+    "Lapsed Shoppers",
+    "New Subscribers",
+    "Frequent Visitors",
+    "Churn Risk",
+    "Email Engaged",
+    "Store Loyalists",
+    "Recent Browsers",
     "Gift Buyers",
-)  # fmt: skip
+)
 CAMPAIGN_THEMES = (
-    "Holiday", "Spring Sale", "Win-Back", "Loyalty Rewards", "Welcome Series", "Back to School",
-    "Cart Reminder", "VIP Preview",
-)  # fmt: skip
+    "Holiday",
+    "Spring Sale",
+    "Win-Back",
+    "Loyalty Rewards",
+    "Welcome Series",
+    "Back to School",
+    "Cart Reminder",
+    "VIP Preview",
+)
 TABLES = (
-    "Customers", "Orders", "Order Items", "Products", "Loyalty Members", "Email Events",
+    "Customers",
+    "Orders",
+    "Order Items",
+    "Products",
+    "Loyalty Members",
+    "Email Events",
     "Store Locations",
-)  # fmt: skip
+)
 EVENT_TYPES = (
-    (":amperity.segment/created", "seg-"), (":amperity.segment/updated", "seg-"),
-    (":amperity.segment/deleted", "seg-"), (":amperity.campaign/created", "cc-"),
-    (":amperity.campaign/sent", "cc-"), (":amperity.query/ran", "qry-"),
-    (":amperity.alert.audience/created", "seg-"), (":amperity.user/logged-in", "usr-"),
-)  # fmt: skip
+    (":amperity.segment/created", "seg-"),
+    (":amperity.segment/updated", "seg-"),
+    (":amperity.segment/deleted", "seg-"),
+    (":amperity.campaign/created", "cc-"),
+    (":amperity.campaign/sent", "cc-"),
+    (":amperity.query/ran", "qry-"),
+    (":amperity.alert.audience/created", "seg-"),
+    (":amperity.user/logged-in", "usr-"),
+)
 USER_AGENTS = ("Mac OS X 10.15", "Windows 10", "Linux x86_64", "Chrome OS 15", "iPadOS 17")
 ROLES = ("Analyst", "Marketer", "Engineer", "Operator")
 WORKFLOW_TYPES = (

@@ -11,12 +11,25 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 import amperity_facade._config as config
 
 EXPECTED = {
-    "list_segments", "list_segments_multipage", "list_campaigns", "list_campaign_drafts",
-    "list_audit_events", "list_ingest_jobs", "get_ingest_job", "list_workflows", "run_workflow",
-    "get_workflow", "stop_workflow", "rate_limited_then_success", "unavailable_then_success",
-    "server_errors_until_retries_run_out", "unauthorized", "not_found", "oauth_token_exchange",
+    "list_segments",
+    "list_segments_multipage",
+    "list_campaigns",
+    "list_campaign_drafts",
+    "list_audit_events",
+    "list_ingest_jobs",
+    "get_ingest_job",
+    "list_workflows",
+    "run_workflow",
+    "get_workflow",
+    "stop_workflow",
+    "rate_limited_then_success",
+    "unavailable_then_success",
+    "server_errors_until_retries_run_out",
+    "unauthorized",
+    "not_found",
+    "oauth_token_exchange",
     "deprecation_headers",
-}  # fmt: skip
+}
 
 
 def replay(scenario: Scenario) -> object:

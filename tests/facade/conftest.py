@@ -36,9 +36,14 @@ def error(status: int, message: str = "nope", **extra: Any) -> httpx.Response:
 
 def workflow(wid: str = "wf-1", state: str = "running", **extra: Any) -> dict[str, Any]:
     return {
-        "id": wid, "state": state, "type": "courier.group/run", "name": "Daily",
-        "tenant": "acme", "created_at": "2026-11-01T00:00:00Z", **extra,
-    }  # fmt: skip
+        "id": wid,
+        "state": state,
+        "type": "courier.group/run",
+        "name": "Daily",
+        "tenant": "acme",
+        "created_at": "2026-11-01T00:00:00Z",
+        **extra,
+    }
 
 
 @dataclass
@@ -73,10 +78,11 @@ class MockAPI:
 
     def calls(self, method: str | None = None, path: str | None = None) -> list[httpx.Request]:
         return [
-            r for r in self.requests
+            r
+            for r in self.requests
             if (method is None or r.method == method)
             and (path is None or r.url.path.removeprefix("/api") == path)
-        ]  # fmt: skip
+        ]
 
     def json_bodies(self, method: str, path: str) -> list[Any]:
         return [json.loads(r.content) for r in self.calls(method, path)]
@@ -90,9 +96,12 @@ def api() -> MockAPI:
 @pytest.fixture
 def client(api: MockAPI) -> Iterator[Amperity]:
     with Amperity(
-        tenant="acme", token=TOKEN, transport=httpx.MockTransport(api.handler),
-        rate_limit=None, retry_policy=FAST,
-    ) as c:  # fmt: skip
+        tenant="acme",
+        token=TOKEN,
+        transport=httpx.MockTransport(api.handler),
+        rate_limit=None,
+        retry_policy=FAST,
+    ) as c:
         yield c
 
 

@@ -58,9 +58,14 @@ class TokenServer:
 
 def oauth_client(api: MockAPI, **kwargs: object) -> Amperity:
     return Amperity(
-        tenant="acme", client_id="cid", client_secret=SECRET,
-        transport=httpx.MockTransport(api.handler), rate_limit=None, retry_policy=FAST, **kwargs,  # type: ignore[arg-type]
-    )  # fmt: skip
+        tenant="acme",
+        client_id="cid",
+        client_secret=SECRET,
+        transport=httpx.MockTransport(api.handler),
+        rate_limit=None,
+        retry_policy=FAST,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 def test_token_fetched_once_and_reused(api: MockAPI) -> None:

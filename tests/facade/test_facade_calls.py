@@ -104,9 +104,13 @@ def test_ingest_range_split_into_seven_day_windows(api: MockAPI, client: Amperit
         client.ingest_jobs.list(created_from="2026-10-01", created_to="2026-10-20", limit=1)
     )
     assert [j.id for j in jobs] == [
-        "isj-2026-10-01", "isj-2026-10-01-b", "isj-2026-10-08", "isj-2026-10-08-b",
-        "isj-2026-10-15", "isj-2026-10-15-b",
-    ]  # fmt: skip
+        "isj-2026-10-01",
+        "isj-2026-10-01-b",
+        "isj-2026-10-08",
+        "isj-2026-10-08-b",
+        "isj-2026-10-15",
+        "isj-2026-10-15-b",
+    ]
     windows = [(query(r)["created_from"][0], query(r)["created_to"][0]) for r in api.requests[::2]]
     assert windows == [
         ("2026-10-01T00:00:00+00:00", "2026-10-08T00:00:00+00:00"),
@@ -124,14 +128,19 @@ def test_ingest_window_arguments_are_required(client: Amperity) -> None:
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
-        (400, errors.BadRequestError), (401, errors.AuthenticationError),
-        (403, errors.PermissionDeniedError), (404, errors.NotFoundError),
-        (405, errors.MethodNotAllowedError), (409, errors.ConflictError),
-        (429, errors.RateLimitError), (500, errors.InternalServerError),
-        (503, errors.ServiceUnavailableError), (502, errors.InternalServerError),
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (403, errors.PermissionDeniedError),
+        (404, errors.NotFoundError),
+        (405, errors.MethodNotAllowedError),
+        (409, errors.ConflictError),
+        (429, errors.RateLimitError),
+        (500, errors.InternalServerError),
+        (503, errors.ServiceUnavailableError),
+        (502, errors.InternalServerError),
         (418, errors.APIStatusError),
     ],
-)  # fmt: skip
+)
 def test_status_maps_to_exception_class(
     api: MockAPI, client: Amperity, status: int, cls: type
 ) -> None:

@@ -99,9 +99,12 @@ def test_sync_deprecation_and_retry(fake: FakeAmperity) -> None:
 def test_async_main_job(fake: FakeAmperity) -> None:
     async def main() -> None:
         async with AsyncAmperity(
-            tenant=fake.tenant, client_id=fake.client_id, client_secret=fake.client_secret,
-            base_url=fake.base_url, retry_policy=FAST,
-        ) as client:  # fmt: skip
+            tenant=fake.tenant,
+            client_id=fake.client_id,
+            client_secret=fake.client_secret,
+            base_url=fake.base_url,
+            retry_policy=FAST,
+        ) as client:
             segments, workflows, events = await asyncio.gather(
                 collect(client.segments.list(limit=40)),
                 collect(client.workflows.list()),

@@ -47,9 +47,13 @@ def test_run_refuses_bad_arguments_before_sending(
 
 def test_wait_returns_on_success_case_insensitively(api: MockAPI, client: Amperity) -> None:
     api.on(
-        "GET", "/workflow/runs/wf-1",
-        *(httpx.Response(200, json=workflow(state=s)) for s in ("scheduled", "Running", "In progress", "Succeeded")),
-    )  # fmt: skip
+        "GET",
+        "/workflow/runs/wf-1",
+        *(
+            httpx.Response(200, json=workflow(state=s))
+            for s in ("scheduled", "Running", "In progress", "Succeeded")
+        ),
+    )
     done = client.workflows.wait("wf-1", poll_interval=0.001, timeout=5)
     assert done.state == "Succeeded"
     assert len(api.requests) == 4

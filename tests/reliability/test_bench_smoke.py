@@ -25,8 +25,11 @@ def test_quick_bench_writes_report(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--output", str(output)],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(output.read_text())
     assert set(report["scenarios"]) == SCENARIOS

@@ -39,9 +39,19 @@ def test_matrix_covers_every_fault_the_fake_has() -> None:
     assert kinds == {"status", "html", "drop", "slow", "truncated", "malformed"}
     export = {c.key.removeprefix("export-") for c in fm.CASES if c.target == "export"}
     assert {
-        "429-burst", "429-retry-after-seconds", "429-retry-after-date", "500", "502-html",
-        "503", "504", "drop", "read-timeout", "truncated", "malformed", "slow-within-timeout",
-    } <= export  # fmt: skip
+        "429-burst",
+        "429-retry-after-seconds",
+        "429-retry-after-date",
+        "500",
+        "502-html",
+        "503",
+        "504",
+        "drop",
+        "read-timeout",
+        "truncated",
+        "malformed",
+        "slow-within-timeout",
+    } <= export
 
 
 def test_run_is_never_resent_once_it_may_have_arrived() -> None:

@@ -35,14 +35,25 @@ def anyio_backend() -> str:
 def static(fake: FakeAmperity, **kwargs: Any) -> dict[str, Any]:
     """Client arguments for the fake's static token."""
     return {
-        "tenant": fake.tenant, "token": fake.token, "base_url": fake.base_url,
-        "rate_limit": None, "retry_policy": FAST, "max_retries": 2, **kwargs,
-    }  # fmt: skip
+        "tenant": fake.tenant,
+        "token": fake.token,
+        "base_url": fake.base_url,
+        "rate_limit": None,
+        "retry_policy": FAST,
+        "max_retries": 2,
+        **kwargs,
+    }
 
 
 def oauth(fake: FakeAmperity, **kwargs: Any) -> dict[str, Any]:
     """Client arguments for the fake's OAuth client credentials."""
     return {
-        "tenant": fake.tenant, "client_id": fake.client_id, "client_secret": fake.client_secret,
-        "base_url": fake.base_url, "rate_limit": None, "retry_policy": FAST, "max_retries": 2, **kwargs,
-    }  # fmt: skip
+        "tenant": fake.tenant,
+        "client_id": fake.client_id,
+        "client_secret": fake.client_secret,
+        "base_url": fake.base_url,
+        "rate_limit": None,
+        "retry_policy": FAST,
+        "max_retries": 2,
+        **kwargs,
+    }

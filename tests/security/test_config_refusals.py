@@ -58,9 +58,14 @@ def test_plain_http_from_the_environment_is_refused(
 
 @pytest.mark.parametrize("cls", CLIENTS)
 @pytest.mark.parametrize(
-    "base_url", [LOOPBACK, "http://localhost:8080/api", "http://[::1]:8080/api",
-                 "https://acme.amperity.com/api"],
-)  # fmt: skip
+    "base_url",
+    [
+        LOOPBACK,
+        "http://localhost:8080/api",
+        "http://[::1]:8080/api",
+        "https://acme.amperity.com/api",
+    ],
+)
 def test_https_and_loopback_http_are_accepted(cls: type[Any], base_url: str) -> None:
     client = build(cls, base_url=base_url)
     assert client.base_url == base_url
@@ -105,8 +110,10 @@ def test_control_characters_from_the_environment_are_refused(
     monkeypatch.setenv("AMPERITY_TENANT", "acme")
     monkeypatch.setenv("AMPERITY_TOKEN", TOKEN)
     monkeypatch.setenv("AMPERITY_BASE_URL", LOOPBACK)
-    monkeypatch.setenv(name, {"AMPERITY_TOKEN": TOKEN, "AMPERITY_TENANT": "acme"}.get(
-        name, "2024-04-01") + INJECTION)  # fmt: skip
+    monkeypatch.setenv(
+        name,
+        {"AMPERITY_TOKEN": TOKEN, "AMPERITY_TENANT": "acme"}.get(name, "2024-04-01") + INJECTION,
+    )
     with pytest.raises(errors.ConfigurationError) as info:
         cls(rate_limit=None)
     assert TOKEN not in str(info.value)

@@ -119,8 +119,9 @@ def test_sync_redirect_is_an_error_and_target_sees_nothing(
     redirector: Server, target: Server, status: int, host: str
 ) -> None:
     base_url = aim(redirector, target, status, host)
-    with Amperity(tenant="acme", token=TOKEN, base_url=base_url, rate_limit=None,
-                  retry_policy=NO_WAIT) as client:  # fmt: skip
+    with Amperity(
+        tenant="acme", token=TOKEN, base_url=base_url, rate_limit=None, retry_policy=NO_WAIT
+    ) as client:
         with pytest.raises(errors.APIStatusError) as info:
             client.workflows.get("wf-1")
         assert info.value.status_code == status
@@ -137,8 +138,9 @@ async def test_async_redirect_is_an_error_and_target_sees_nothing(
     redirector: Server, target: Server, status: int
 ) -> None:
     base_url = aim(redirector, target, status, "127.0.0.1")
-    async with AsyncAmperity(tenant="acme", token=TOKEN, base_url=base_url, rate_limit=None,
-                             retry_policy=NO_WAIT) as client:  # fmt: skip
+    async with AsyncAmperity(
+        tenant="acme", token=TOKEN, base_url=base_url, rate_limit=None, retry_policy=NO_WAIT
+    ) as client:
         with pytest.raises(errors.APIStatusError) as info:
             await client.segments.list().first_page()
         assert info.value.status_code == status
@@ -153,8 +155,14 @@ def test_token_endpoint_redirect_never_carries_the_client_secret(
     redirector: Server, target: Server, status: int
 ) -> None:
     base_url = aim(redirector, target, status, "127.0.0.1")
-    client = Amperity(tenant="acme", client_id="cid", client_secret=SECRET, base_url=base_url,
-                      rate_limit=None, retry_policy=NO_WAIT)  # fmt: skip
+    client = Amperity(
+        tenant="acme",
+        client_id="cid",
+        client_secret=SECRET,
+        base_url=base_url,
+        rate_limit=None,
+        retry_policy=NO_WAIT,
+    )
     with client, pytest.raises(errors.AuthenticationError) as info:
         client.segments.list().first_page()
     assert info.value.status_code == status
@@ -168,8 +176,14 @@ async def test_async_token_endpoint_redirect_never_carries_the_client_secret(
     redirector: Server, target: Server
 ) -> None:
     base_url = aim(redirector, target, 307, "localhost")
-    async with AsyncAmperity(tenant="acme", client_id="cid", client_secret=SECRET,
-                             base_url=base_url, rate_limit=None, retry_policy=NO_WAIT) as client:  # fmt: skip
+    async with AsyncAmperity(
+        tenant="acme",
+        client_id="cid",
+        client_secret=SECRET,
+        base_url=base_url,
+        rate_limit=None,
+        retry_policy=NO_WAIT,
+    ) as client:
         with pytest.raises(errors.AuthenticationError):
             await client.segments.list().first_page()
     assert target.seen == []

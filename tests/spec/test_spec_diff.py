@@ -481,8 +481,12 @@ def test_cli_exit_1_on_breaking_with_json_records(
     new = changed(lambda d: schemas(d)["Item"]["properties"].pop("name"))
     assert spec_diff.main([*files(base(), new), "--format", "json"]) == 1
     records = json.loads(capsys.readouterr().out)
-    assert {"kind": "response-property-removed", "breaking": True,
-            "location": f"{POST} response 201.name", "detail": "property removed"} in records  # fmt: skip
+    assert {
+        "kind": "response-property-removed",
+        "breaking": True,
+        "location": f"{POST} response 201.name",
+        "detail": "property removed",
+    } in records
     assert all(set(r) == {"kind", "breaking", "location", "detail"} for r in records)
 
 
@@ -526,8 +530,9 @@ def test_cli_swagger_2_is_unusable_input(
     position: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     swagger = tmp_path / "swagger.json"
-    swagger.write_text(json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"},
-                                   "paths": {}}))  # fmt: skip
+    swagger.write_text(
+        json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}})
+    )
     good = tmp_path / "good.yaml"
     specio.save(base(), good)
     argv = [str(swagger), str(good)] if position == "OLD" else [str(good), str(swagger)]

@@ -236,8 +236,12 @@ def test_non_breaking_addition_accepted_without_vendor_prose(
     assert PROSE not in text
     merged = specio.parse(text)
     params = merged["paths"]["/segments"]["get"]["parameters"]
-    assert {"name": "name_contains", "in": "query", "required": False,
-            "schema": {"type": "string"}} in params  # fmt: skip
+    assert {
+        "name": "name_contains",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+    } in params
     additions_present(merged)
     validate(merged)
     changes = spec_diff.compare(specio.parse(original.decode()), merged)
