@@ -38,6 +38,8 @@ EXPIRY_MARGIN = 60.0
 # No token is kept longer than this, whatever the server announces (or if it announces
 # nothing, which RFC 6749 allows): a 401 refreshes it sooner when the server disagrees.
 MAX_LIFETIME = 24 * 3600.0
+# Replays after a 401 (see `_replay`): the first always, later ones only for cached tokens.
+MAX_REPLAYS = 3
 
 
 def is_token_request(request: httpx.Request | None) -> bool:
@@ -115,9 +117,9 @@ class ClientCredentialsAuth(httpx.Auth):
         return f"ClientCredentialsAuth(token_url={self.token_url!r}, client_id=<redacted>)"
 
     # -- token bookkeeping shared by both flows ---------------------------------------------
-    def _current(self, stale: str | None) -> str | None:
-        """The cached token, unless it is missing, expiring, or the one that just got a 401."""
-        if self._token is None or self._token == stale or self._clock() >= self._expires_at:
+    def _current(self, rejected: set[str]) -> str | None:
+        """The cached token, unless it is missing, expiring, or one that just got a 401."""
+        if self._token is None or self._token in rejected or self._clock() >= self._expires_at:
             return None
         return self._token
 
@@ -174,31 +176,34 @@ class ClientCredentialsAuth(httpx.Auth):
         request.extensions[SLOT_HELD] = True
 
     def _sync_token(
-        self, stale: str | None, serving: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, str]:
+        self, rejected: set[str], serving: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, tuple[str, bool]]:
+        """A usable token, and whether this flow fetched it itself."""
         while True:
+            fetched = None
             with self._thread_lock:  # held across the token request: one refresher at a time
-                token = self._current(stale)
+                token = self._current(rejected)
                 if token is None:
-                    token = self._store((yield self._token_request(serving)))
+                    token = fetched = self._store((yield self._token_request(serving)))
             if self._limiter is None:
-                return token
+                return token, token == fetched
             self._limiter.acquire()
-            current = self._current(stale)
+            current = self._current(rejected)
             if current is not None:
                 self._hold_slot(serving)
-                return current
+                return current, current == fetched
             self._limiter.cancel()  # it went stale while we waited: refresh, then wait again
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        token = yield from self._sync_token(None, request)
-        _bearer(request, token)
-        response = yield request
-        if response.status_code == 401:
-            _bearer(request, (yield from self._sync_token(token, request)))
-            yield request
+        rejected: set[str] = set()
+        for _ in range(MAX_REPLAYS + 1):
+            token, fetched = yield from self._sync_token(rejected, request)
+            _bearer(request, token)
+            response = yield request
+            if not _replay(response, rejected, token, fetched):
+                return
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -207,17 +212,18 @@ class ClientCredentialsAuth(httpx.Auth):
             import asyncio  # only async clients need it
 
             self._task_lock = asyncio.Lock()
-        stale: str | None = None
-        while True:  # at most twice round the outer loop: the call, then its replay after a 401
+        rejected: set[str] = set()
+        for _ in range(MAX_REPLAYS + 1):
             while True:
+                fetched = None
                 async with self._task_lock:
-                    token = self._current(stale)
+                    token = self._current(rejected)
                     if token is None:
-                        token = self._store((yield self._token_request(request)))
+                        token = fetched = self._store((yield self._token_request(request)))
                 if self._limiter is None:
                     break
                 await self._limiter.acquire_async()
-                current = self._current(stale)
+                current = self._current(rejected)
                 if current is not None:
                     token = current
                     self._hold_slot(request)
@@ -225,9 +231,23 @@ class ClientCredentialsAuth(httpx.Auth):
                 self._limiter.cancel()
             _bearer(request, token)
             response = yield request
-            if response.status_code != 401 or stale is not None:
+            if not _replay(response, rejected, token, token == fetched):
                 return
-            stale = token
+
+
+def _replay(response: httpx.Response, rejected: set[str], token: str, fetched: bool) -> bool:
+    """Whether a 401 is worth one more try with another token.
+
+    The first 401 always is (the token expired or was revoked). After that, only when the
+    rejected token was one another thread or task had cached: it may have been revoked just
+    after it was fetched. A token this request fetched itself and still got a 401 for means
+    the credentials are not accepted, and the 401 is the answer.
+    """
+    if response.status_code != 401:
+        return False
+    first = not rejected
+    rejected.add(token)
+    return first or not fetched
 
 
 def _without_body(response: httpx.Response) -> httpx.Response:

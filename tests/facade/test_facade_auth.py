@@ -220,3 +220,30 @@ def test_async_client_with_static_token(api: MockAPI) -> None:
 
     assert asyncio.run(main()) == "wf-1"
     assert api.requests[0].headers["authorization"] == "Bearer t-1"
+
+
+def test_a_401_for_a_token_another_thread_cached_is_tried_again() -> None:
+    """Driven by hand: the flow's replies show which token each attempt carries."""
+    auth = ClientCredentialsAuth(
+        base_url="https://acme.amperity.com/api", tenant="acme", client_id="id", client_secret="s"
+    )
+    api = httpx.Request("GET", "https://acme.amperity.com/api/segments")
+    unauthorized = httpx.Response(401, request=api)
+
+    def issued(token: str) -> httpx.Response:
+        answer = {"access_token": token, "expires_in": 3600}
+        return httpx.Response(200, json=answer, request=api)
+
+    flow = auth.sync_auth_flow(api)
+    assert next(flow).url.path.endswith("/v0/oauth2/token")
+    assert flow.send(issued("t-1")).headers["authorization"] == "Bearer t-1"
+    # t-1 is refused; meanwhile another thread fetched t-2 (revoked by the server since).
+    auth._token = "t-2"
+    assert flow.send(unauthorized).headers["authorization"] == "Bearer t-2"
+    # A cached token this request did not fetch got a 401: one more try, with a fresh one.
+    assert flow.send(unauthorized).url.path.endswith("/v0/oauth2/token")
+    assert flow.send(issued("t-3")).headers["authorization"] == "Bearer t-3"
+    # A 401 for the token it fetched itself is the server's answer: no further replay.
+    with pytest.raises(StopIteration):
+        flow.send(unauthorized)
+    assert auth.refreshes == 2

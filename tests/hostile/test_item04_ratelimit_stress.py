@@ -5,7 +5,7 @@ The fake tenant runs in its own process (fake_process.py) with its 10/s limit on
 counts the 429s it answers. In this process, 16 threads (or 8 asyncio tasks) each export
 every segment in pages of 1,000 with the default client (rate_limit=10), while other threads
 burn CPU so that a thread woken to send may wait for the GIL. Then the same with OAuth client
-credentials (short-lived tokens, tokens expired mid-run, so refreshes and 401 replays happen)
+credentials (tokens expired mid-run, so refreshes and 401 replays happen)
 and with injected 503s (retries). The server must have answered no 429 at all, and every
 export must have received every item exactly once. No durations are asserted.
 """
@@ -78,7 +78,10 @@ def fake() -> Iterator[FakeProcess]:
         ingest_jobs=1,
         workflows=1,
         rate_limit=10,
-        token_ttl=3.0,
+        # Long enough to outlive the fake's own processing under this load (a page can wait
+        # seconds in its handler queue): a 3 s token expires inside the server, before the
+        # server looks at it, whatever the client does. Refreshes come from `expire` instead.
+        token_ttl=30.0,
     )
     try:
         yield running
