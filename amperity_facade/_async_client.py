@@ -119,7 +119,7 @@ class AsyncAmperity(BaseClient):
             if not isinstance(outcome, Retry):
                 return outcome
             await asyncio.sleep(outcome.delay)
-            attempt += 1
+            attempt += outcome.spent
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None

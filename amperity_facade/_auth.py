@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._ratelimit import SLOT_HELD, RateLimiter
-from .errors import AuthenticationError, error_details
+from .errors import APIResponseValidationError, AuthenticationError, error_details
 
 if TYPE_CHECKING:
     import asyncio
@@ -139,7 +139,7 @@ class ClientCredentialsAuth(httpx.Auth):
         )
 
     def _store(self, response: httpx.Response) -> str:
-        if response.status_code != 200:
+        if not 200 <= response.status_code < 300:
             message, request_id, trace_id = error_details(response)
             raise AuthenticationError(
                 f"token request to {self.token_url} failed: {message}",
@@ -152,7 +152,13 @@ class ClientCredentialsAuth(httpx.Auth):
         try:
             body = response.json()
         except (ValueError, RecursionError):
-            body = None
+            # Not JSON at all (an HTML page, a cut-off body): as transient as on any call,
+            # so the retry loop may ask again; it reports an AuthenticationError at the end.
+            raise APIResponseValidationError(
+                f"token request to {self.token_url}: the answer is not JSON",
+                response=_without_body(response),
+                unreadable=True,
+            ) from None
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not _VISIBLE_ASCII.fullmatch(token):
             raise AuthenticationError(

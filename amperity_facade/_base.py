@@ -76,9 +76,10 @@ class DeprecationNotices:
 
 @dataclass(frozen=True)
 class Retry:
-    """The verdict "wait this long, then try again"."""
+    """The verdict "wait this long, then try again", and how many attempts were spent."""
 
     delay: float
+    spent: int = 1
 
 
 def build_auth(options: Options, limiter: RateLimiter | None) -> httpx.Auth:
@@ -192,6 +193,9 @@ class BaseClient:
         """The call's result, a `Retry`, or the error to raise for this answer."""
         policy = self._options.retry
         status = response.status_code
+        # A 401 replayed by the OAuth flow was an attempt too: it counts against the budget.
+        replays = sum(1 for earlier in response.history if earlier.status_code == 401)
+        attempt += replays
         if status >= 300:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             delay = policy.delay_for_status(
@@ -199,7 +203,7 @@ class BaseClient:
             )
             if delay is None:
                 raise status_error(response, retry_after)
-            return self._log_retry(call, f"status {status}", Retry(delay), attempt)
+            return self._log_retry(call, f"status {status}", Retry(delay, 1 + replays), attempt)
         self._shared.notices.check(call.operation, response)
         try:
             return call.parse(self._gen, response)
@@ -208,7 +212,7 @@ class BaseClient:
             if not exc.unreadable or delay is None:
                 raise
             why = f"an unreadable {status} answer"
-            return self._log_retry(call, why, Retry(delay), attempt)
+            return self._log_retry(call, why, Retry(delay, 1 + replays), attempt)
 
     def settle_error(self, call: Call[Any], error: Exception, attempt: int) -> Retry:
         """A `Retry` after an attempt that raised, or the (typed, redacted) error to raise."""

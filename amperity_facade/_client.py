@@ -118,7 +118,7 @@ class Amperity(BaseClient):
             if not isinstance(outcome, Retry):
                 return outcome
             time.sleep(outcome.delay)
-            attempt += 1
+            attempt += outcome.spent
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None

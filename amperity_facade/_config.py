@@ -24,6 +24,7 @@ UNSTABLE = "unstable"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RATE_LIMIT = 10.0
+MIN_RATE_LIMIT = 1 / 3600
 # The largest decoded answer body accepted. A page of 1,000 items is about 1 MB; this leaves
 # room for fat items while stopping a compressed "zip bomb" long before memory runs out.
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
@@ -145,10 +146,10 @@ def check_timeout(timeout: object) -> httpx.Timeout:
 def check_rate_limit(rate_limit: object) -> float | None:
     if rate_limit is None:
         return None
-    if not _positive(rate_limit):
+    if not _positive(rate_limit) or rate_limit < MIN_RATE_LIMIT:  # type: ignore[operator]
         raise ConfigurationError(
-            "rate_limit must be a positive, finite number of requests per second or None, "
-            f"got {rate_limit!r}"
+            "rate_limit must be a finite number of requests per second of at least "
+            f"{MIN_RATE_LIMIT:g} (one an hour), or None; got {rate_limit!r}"
         )
     return float(rate_limit)  # type: ignore[arg-type]
 

@@ -271,6 +271,11 @@ class _Walk(Generic[T]):
         items = page.items
         if self._left is not None:
             if len(items) > self._left:
+                if cursor is not None:  # no cursor could resume after the cut: refuse
+                    raise PaginationError(
+                        f"the server sent {len(items)} items when at most {self._left} were "
+                        "asked for (max_items); a cursor after a cut page would skip the rest"
+                    )
                 items = items[: self._left]
             self._left -= len(items)
         return replace(page, items=items, next_token=cursor)

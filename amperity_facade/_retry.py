@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import re
 import time
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ import httpx
 
 from .errors import ConfigurationError
 
+_SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Failures after which the request cannot have reached the server.
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -40,7 +42,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not value:
         return None
     value = value.strip()[:100]
-    if value.isdigit() or value.replace(".", "", 1).isdigit():
+    if _SECONDS.fullmatch(value):  # ASCII only: str.isdigit() also accepts "²"
         seconds = float(value)
     else:
         try:

@@ -104,12 +104,14 @@ class LimitedTransport(httpx.BaseTransport):
                 size += len(chunk)
                 if size > limit:
                     if response.status_code < 300:
+                        response.close()  # before the error takes the stream away
                         raise _too_large(response, limit)
                     parts.append(chunk[: len(chunk) - (size - limit)])
                     break
                 parts.append(chunk)
         except httpx.DecodingError as exc:
             if response.status_code < 300:
+                response.close()
                 raise _undecodable(response, exc) from None
             parts = []  # an error answer keeps its status; its message comes from elsewhere
         response.close()
@@ -160,12 +162,14 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
                 size += len(chunk)
                 if size > limit:
                     if response.status_code < 300:
+                        await response.aclose()  # before the error takes the stream away
                         raise _too_large(response, limit)
                     parts.append(chunk[: len(chunk) - (size - limit)])
                     break
                 parts.append(chunk)
         except httpx.DecodingError as exc:
             if response.status_code < 300:
+                await response.aclose()
                 raise _undecodable(response, exc) from None
             parts = []  # an error answer keeps its status; its message comes from elsewhere
         await response.aclose()

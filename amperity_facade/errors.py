@@ -315,7 +315,21 @@ def redact(response: httpx.Response) -> httpx.Response:
     # Earlier answers of the same send (the OAuth token exchange, a 401 before the replay)
     # would carry the client secret and a live access token: none of them is kept.
     response.history = []
+    # The consumed stream (and httpcore's objects behind it) still point at the original
+    # request; the body is already read into `content`, so the stream is not needed.
+    response.stream = httpx.ByteStream(response.content if _is_read(response) else b"")
+    response.extensions = {
+        k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
+    }
     return response
+
+
+def _is_read(response: httpx.Response) -> bool:
+    try:
+        response.content  # noqa: B018 (raises ResponseNotRead when it was never read)
+    except httpx.ResponseNotRead:
+        return False
+    return True
 
 
 def redact_chain(error: BaseException) -> None:

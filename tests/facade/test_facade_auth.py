@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from amperity_facade import Amperity, AsyncAmperity, errors
+from amperity_facade import Amperity, AsyncAmperity, RetryPolicy, errors
 from amperity_facade._auth import ClientCredentialsAuth
 
 from .conftest import FAST, MockAPI, error, make_async, workflow
@@ -247,3 +247,47 @@ def test_a_401_for_a_token_another_thread_cached_is_tried_again() -> None:
     with pytest.raises(StopIteration):
         flow.send(unauthorized)
     assert auth.refreshes == 2
+
+
+def issued(token: str, status: int = 200) -> httpx.Response:
+    return httpx.Response(status, json={"access_token": token, "expires_in": 3600})
+
+
+def test_a_2xx_token_answer_is_used_and_never_quoted(api: MockAPI) -> None:
+    api.on("POST", "/v0/oauth2/token", issued("tok-created", 201))
+    api.on("GET", "/workflow/runs/wf-1", httpx.Response(200, json=workflow()))
+    with oauth_client(api) as client:
+        assert client.workflows.get("wf-1").id
+    (sent,) = api.calls("GET", "/workflow/runs/wf-1")
+    assert sent.headers["authorization"] == "Bearer tok-created"
+
+
+def test_an_unreadable_token_answer_is_asked_again(api: MockAPI) -> None:
+    api.on("POST", "/v0/oauth2/token", httpx.Response(200, text="<html>proxy</html>"), issued("t"))
+    api.on("GET", "/workflow/runs/wf-1", httpx.Response(200, json=workflow()))
+    with oauth_client(api) as client:
+        assert client.workflows.get("wf-1").id
+    assert len(api.calls("POST", "/v0/oauth2/token")) == 2
+    api.on("POST", "/v0/oauth2/token", httpx.Response(200, text="<html>proxy</html>"))
+    with oauth_client(api) as client, pytest.raises(errors.AuthenticationError, match="not JSON"):
+        client.workflows.get("wf-1")
+
+
+@pytest.mark.parametrize("max_retries", [0, 1, 3])
+def test_401_replays_count_against_the_one_budget(api: MockAPI, max_retries: int) -> None:
+    api.on("POST", "/v0/oauth2/token", issued("t"))
+    api.on("GET", "/workflow/runs/wf-1", *[error(401), error(503)] * 10)
+    policy = RetryPolicy(max_retries=max_retries, backoff_base=0.001, backoff_max=0.002)
+    client = Amperity(
+        tenant="acme",
+        client_id="cid",
+        client_secret=SECRET,
+        transport=httpx.MockTransport(api.handler),
+        rate_limit=None,
+        retry_policy=policy,
+    )
+    with client, pytest.raises(errors.APIStatusError):
+        client.workflows.get("wf-1")
+    # The refresh-and-replay after a 401 is the OAuth protocol and always allowed once; any
+    # later replay spends the budget like a retry.
+    assert len(api.calls("GET", "/workflow/runs/wf-1")) <= max(max_retries + 1, 2)

@@ -75,10 +75,18 @@ def test_pages_expose_items_cursor_and_total(api: MockAPI, client: Amperity) -> 
 
 
 def test_resume_from_saved_cursor_and_max_items(api: MockAPI, client: Amperity) -> None:
-    api.on("GET", "/segments", page([seg(5), seg(6)], "c3"), page([seg(7), seg(8)], "c4"))
+    api.on("GET", "/segments", page([seg(5), seg(6)], "c3"), page([seg(7)], "c4"))
     got = [s.id for s in client.segments.list(next_token="c2", max_items=3)]
     assert got == ["seg-5", "seg-6", "seg-7"]
     assert [query(r)["next_token"] for r in api.requests] == [["c2"], ["c3"]]
+    assert [query(r)["limit"] for r in api.requests] == [["3"], ["1"]]  # never more than left
+
+
+def test_server_sending_more_than_max_items_allows_raises(api: MockAPI, client: Amperity) -> None:
+    """A cut page has no cursor that resumes after the cut: refusing beats skipping items."""
+    api.on("GET", "/segments", page([seg(5), seg(6)], "c3"))
+    with pytest.raises(errors.PaginationError, match="at most 1"):
+        list(client.segments.list(max_items=1))
 
 
 def test_repeated_cursor_raises_instead_of_looping(api: MockAPI, client: Amperity) -> None:

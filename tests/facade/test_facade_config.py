@@ -36,7 +36,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"base_url": "https://acme.amperity.com/api\r\n"}, "malformed"),
         ({"timeout": 0}, "timeout must be a positive"),
         ({"max_retries": -1}, "max_retries must be an integer >= 0"),
-        ({"rate_limit": 0}, "rate_limit must be a positive"),
+        ({"rate_limit": 0}, "rate_limit must be a finite number"),
+        ({"rate_limit": 1e-12}, "at least"),
     ],
 )
 def test_bad_settings_raise_configuration_error(kwargs: dict[str, object], needle: str) -> None:

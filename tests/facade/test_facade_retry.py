@@ -150,7 +150,7 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("5") == 5.0
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480.0 - 10) == 10.0
-    for nonsense in ("-3", "nan", "inf", "1e309", "-inf", "garbage, 99", " "):
+    for nonsense in ("-3", "nan", "inf", "1e309", "-inf", "garbage, 99", " ", "\xb2", "\u0663"):
         assert parse_retry_after(nonsense) is None, nonsense
 
 

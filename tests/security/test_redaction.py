@@ -153,7 +153,7 @@ def test_failing_token_endpoint_errors_hide_credentials(fake: FakeAmperity) -> N
         pytest.raises(errors.AuthenticationError) as server_error,
     ):
         client.segments.list().first_page()
-    fake.inject(Fault("malformed", operation="create-token"))
+    fake.inject(Fault("malformed", operation="create-token", times=4))  # retried like any read
     with Amperity(**oauth(fake)) as client, pytest.raises(errors.AuthenticationError) as garbled:
         client.segments.list().first_page()
     for exc in (wrong_secret.value, server_error.value, garbled.value):
@@ -219,3 +219,58 @@ def test_debug_logs_of_every_logger_hide_credentials(
     secrets = secrets_of(fake)
     assert len(issued_tokens(fake) - {fake.token}) >= 2  # OAuth tokens were issued and used
     assert_clean(texts, secrets)
+
+
+def reachable_values(root: object, limit: int = 20_000) -> Iterable[str | bytes]:
+    """Every str and bytes reachable through attributes, slots and containers of `root`."""
+    seen: set[int] = set()
+    stack: list[object] = [root]
+    while stack and len(seen) < limit:
+        obj = stack.pop()
+        if id(obj) in seen or obj is None or isinstance(obj, int | float | bool | type):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str | bytes | bytearray):
+            yield bytes(obj) if isinstance(obj, bytearray) else obj
+            continue
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+            continue
+        if isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+            continue
+        stack.extend(getattr(obj, "__dict__", {}).values())
+        for klass in type(obj).__mro__:
+            for name in getattr(klass, "__slots__", ()):
+                if isinstance(name, str) and hasattr(obj, name):
+                    stack.append(getattr(obj, name))
+        if isinstance(obj, BaseException):
+            stack.extend([obj.__cause__, obj.__context__, obj.args])
+
+
+def assert_unreachable(exc: BaseException, secrets: set[str]) -> None:
+    for value in reachable_values(exc):
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        for secret in secrets:
+            assert secret not in text, f"secret {secret[:6]}... reachable from {exc!r}"
+
+
+def test_no_secret_is_reachable_from_any_attribute_of_an_error(fake: FakeAmperity) -> None:
+    """Not only str/repr: the objects an error keeps (response, its stream, the httpcore
+    request behind it, history, the cause chain) are walked for live credentials."""
+    raised: list[BaseException] = []
+    with Amperity(**static(fake)) as client, pytest.raises(errors.NotFoundError) as missing:
+        client.workflows.get("wf-missing")
+    raised.append(missing.value)
+    with Amperity(**oauth(fake)) as client, pytest.raises(errors.NotFoundError) as after_token:
+        client.workflows.get("wf-missing")
+    raised.append(after_token.value)
+    with (
+        Amperity(**oauth(fake, client_secret=WRONG_SECRET)) as client,
+        pytest.raises(errors.AuthenticationError) as refused,
+    ):
+        client.workflows.get("wf-1")
+    raised.append(refused.value)
+    for exc in raised:
+        assert_unreachable(exc, secrets_of(fake) | {fake.client_secret})
