@@ -124,6 +124,8 @@ def _scrub(text: str) -> str:
 
 def _fail(message: str, code: int, exc: BaseException | None = None) -> int:
     notes = getattr(exc, "__notes__", None) or []
-    line = "; ".join([message, *(str(note) for note in notes)])
-    print(f"error: {_scrub(' '.join(line.splitlines()))}", file=sys.stderr, flush=True)
+    # The notes are our own resume hints (counts, the cursor to continue from): scrubbing
+    # them could mangle a cursor that happens to contain a short credential's characters.
+    line = "; ".join([_scrub(message), *(str(note) for note in notes)])
+    print(f"error: {' '.join(line.splitlines())}", file=sys.stderr, flush=True)
     return code

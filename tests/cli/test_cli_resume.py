@@ -205,3 +205,24 @@ def test_ingest_jobs_continue_from_a_cursor(
     result = run("ingest-jobs", "list", *argv)
     assert result.code == 0, result.err
     assert lines(result.out) == expected
+
+
+def test_scrubbing_secrets_never_mangles_the_resume_hint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from amperity_facade import _cli
+    from amperity_facade._cli import _commands
+
+    _commands.SECRETS.clear()
+    _commands.SECRETS.add("ken")  # a (silly) short credential that also occurs in a cursor
+    try:
+        exc = RuntimeError("server said ken is bad")
+        exc.add_note("wrote 3 items to stdout; resume with --next-token c2tokenX")
+        assert _cli._fail(str(exc), 1, exc) == 1
+    finally:
+        _commands.SECRETS.clear()
+    err = capsys.readouterr().err
+    assert err == (
+        "error: server said *** is bad; wrote 3 items to stdout; "
+        "resume with --next-token c2tokenX\n"
+    )
