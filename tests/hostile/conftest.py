@@ -70,6 +70,8 @@ HANG = "hang"  # read the request, then never answer
 
 Action = Reply | str
 Handler = Callable[[Seen], Action]
+# What the `serve` fixture hands a test: start a hostile server for this handler.
+Serve = Callable[[Handler], "HostileServer"]
 
 REASONS = {
     200: "OK",

@@ -10,7 +10,6 @@ A `RetryPolicy` given alone decides the number of retries; given together with a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -26,9 +25,8 @@ from .conftest import (
     TENANT,
     TOKEN,
     Action,
-    HostileServer,
     Reply,
-    Seen,
+    Serve,
     cycle,
     error_reply,
     fast,
@@ -38,8 +36,6 @@ from .conftest import (
     static_args,
     workflow,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 # Each cycle repeats forever; with max_retries=3 the call may see its first four answers.
 MIXES: dict[str, tuple[tuple[Action, ...], type[Exception]]] = {

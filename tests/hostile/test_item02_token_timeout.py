@@ -7,8 +7,6 @@ into a failure). Token-endpoint 503s are retried within the call's one budget.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from amperity_facade import Amperity, AsyncAmperity, errors
@@ -17,9 +15,8 @@ from .conftest import (
     HANG,
     SEGMENTS_PATH,
     TOKEN_PATH,
-    Action,
     HostileServer,
-    Seen,
+    Serve,
     arun_guarded,
     error_reply,
     json_reply,
@@ -31,7 +28,6 @@ from .conftest import (
 )
 
 GUARD = 5.0  # seconds; the calls below should end after about one timeout
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 
 def hanging_token_endpoint(serve: Serve) -> HostileServer:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -20,16 +19,12 @@ from amperity_facade._retry import parse_retry_after
 
 from .conftest import (
     SEGMENTS_PATH,
-    Action,
-    HostileServer,
-    Seen,
+    Serve,
     error_reply,
     run_guarded,
     sequence,
     static_args,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 HOSTILE_VALUES = ["-5", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "garbage", "-0.5"]
 UNPARSABLE_DATES = ["not a date, really", "Mon, 99 Foo 99999 99:99:99 GMT", "Wed, 32 Oct"]

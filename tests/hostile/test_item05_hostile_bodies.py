@@ -9,7 +9,6 @@ an error status gives its status class, a token answer gives AuthenticationError
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 
 import pytest
 
@@ -18,10 +17,9 @@ from amperity_facade import Amperity, AsyncAmperity, errors
 from .conftest import (
     SEGMENTS_PATH,
     TOKEN_PATH,
-    Action,
     HostileServer,
     Reply,
-    Seen,
+    Serve,
     oauth_args,
     route,
     run_guarded,
@@ -29,8 +27,6 @@ from .conftest import (
     sequence,
     static_args,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 DEEP = "[" * 100_000
 DEEP_OBJECT = '{"a":' * 100_000

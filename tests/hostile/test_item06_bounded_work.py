@@ -16,7 +16,6 @@ import subprocess
 import sys
 import textwrap
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +26,8 @@ from amperity_facade import Amperity, AsyncAmperity, errors
 from .conftest import (
     SEGMENTS_PATH,
     TOKEN_PATH,
-    Action,
-    HostileServer,
     Reply,
-    Seen,
+    Serve,
     oauth_args,
     route,
     run_guarded,
@@ -39,7 +36,6 @@ from .conftest import (
     static_args,
 )
 
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 BRACKETS = "<" * 100_000
 GUARD = 2.0  # seconds: linear work on 100 kB takes milliseconds, the quadratic scan seconds
 

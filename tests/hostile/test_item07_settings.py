@@ -8,7 +8,6 @@ behind it counts zero requests.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,9 +17,8 @@ from amperity_facade import Amperity, AsyncAmperity, RetryPolicy, errors
 
 from .conftest import (
     RUNS_PATH,
-    Action,
     HostileServer,
-    Seen,
+    Serve,
     json_reply,
     segments_page,
     sequence,
@@ -28,7 +26,6 @@ from .conftest import (
     workflow,
 )
 
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 ClientClass = type[Amperity] | type[AsyncAmperity]
 CLIENTS = [Amperity, AsyncAmperity]
 

@@ -16,17 +16,13 @@ import pytest
 from amperity_facade import Amperity, AsyncAmperity, errors
 
 from .conftest import (
-    Action,
-    HostileServer,
-    Seen,
+    Serve,
     json_reply,
     segments_page,
     sequence,
     static_args,
     workflow,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 
 def closed_error() -> type[Exception]:

@@ -24,15 +24,13 @@ from .conftest import (
     SEGMENTS_PATH,
     TENANT,
     TOKEN_PATH,
-    Action,
     HostileServer,
-    Seen,
+    Serve,
     TokenServer,
     oauth_args,
     run_guarded,
 )
 
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 CALLS = 20
 
 

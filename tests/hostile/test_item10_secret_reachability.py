@@ -14,7 +14,7 @@ import base64
 import contextlib
 import pickle
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -33,7 +33,7 @@ from .conftest import (
     Action,
     HostileServer,
     Reply,
-    Seen,
+    Serve,
     TokenServer,
     error_reply,
     oauth_args,
@@ -43,8 +43,6 @@ from .conftest import (
     sequence,
     static_args,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 PAIR = f"{CLIENT_ID}:{CLIENT_SECRET}"
 SECRET_FORMS = [

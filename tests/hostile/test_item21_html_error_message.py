@@ -6,23 +6,17 @@ Gateway", once, not "502 502 Bad Gateway 502 Bad Gateway nginx".
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from amperity_facade import Amperity, AsyncAmperity, errors
 
 from .conftest import (
-    Action,
-    HostileServer,
     Reply,
-    Seen,
+    Serve,
     run_guarded,
     sequence,
     static_args,
 )
-
-Serve = Callable[[Callable[[Seen], Action]], HostileServer]
 
 NGINX_502 = (
     "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
