@@ -24,32 +24,59 @@ log = logging.getLogger("amperity_facade")
 ERROR_BODY_LIMIT = 64 * 1024
 
 
-def _too_large(response: httpx.Response, limit: int) -> APIResponseValidationError:
-    request = response.request
-    return APIResponseValidationError(
-        f"{request.method} {request.url.path}: the {response.status_code} answer's body is "
-        f"larger than max_response_bytes={limit:,}; refused without reading the rest",
-        response=response,
-    )
+class _Body:
+    """The decoded chunks of one answer, up to its limit, and what went wrong reading them.
 
+    Shared by both transports, which differ only in how they iterate and close; the error,
+    if any, is raised by `finish` after the stream is closed (the error's redaction takes
+    the stream away, and an unclosed one would keep its connection).
+    """
 
-def _undecodable(response: httpx.Response, error: httpx.DecodingError) -> Exception:
-    request = response.request
-    return APIResponseValidationError(
-        f"{request.method} {request.url.path}: the {response.status_code} answer's body could "
-        f"not be decoded ({error})",
-        response=response,
-        unreadable=True,
-    )
+    def __init__(self, response: httpx.Response, max_response_bytes: int) -> None:
+        self.response = response
+        self.success = response.status_code < 300
+        # Error bodies are only needed for a message: cut short rather than refused.
+        self.limit = (
+            max_response_bytes if self.success else min(max_response_bytes, ERROR_BODY_LIMIT)
+        )
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.error: APIResponseValidationError | None = None
 
+    def take(self, chunk: bytes) -> bool:
+        """Keep `chunk`; False when the limit is passed and reading should stop."""
+        self.size += len(chunk)
+        if self.size <= self.limit:
+            self.parts.append(chunk)
+            return True
+        if self.success:
+            self.error = self._refusal(
+                f"is larger than max_response_bytes={self.limit:,}; refused without reading the rest"
+            )
+        else:
+            self.parts.append(chunk[: len(chunk) - (self.size - self.limit)])
+        return False
 
-def _keep(response: httpx.Response, parts: list[bytes]) -> None:
-    # What `Response.read()` itself does; setting it here lets the capped read stand in.
-    response._content = b"".join(parts)
+    def undecodable(self, error: httpx.DecodingError) -> None:
+        """A Content-Encoding that lied: fatal for a success, ignored for an error answer."""
+        if self.success:
+            self.error = self._refusal(f"could not be decoded ({error})", unreadable=True)
+        self.parts = []
 
+    def finish(self) -> None:
+        if self.error is not None:
+            raise self.error
+        # What `Response.read()` itself does; setting it here lets the capped read stand in.
+        self.response._content = b"".join(self.parts)
 
-def _limit_for(response: httpx.Response, limit: int) -> int:
-    return limit if response.status_code < 300 else min(limit, ERROR_BODY_LIMIT)
+    def _refusal(self, what: str, *, unreadable: bool = False) -> APIResponseValidationError:
+        request = self.response.request
+        return APIResponseValidationError(
+            f"{request.method} {request.url.path}: the {self.response.status_code} answer's "
+            f"body {what}",
+            response=self.response,
+            unreadable=unreadable,
+        )
 
 
 def _log_request(request: httpx.Request, response: httpx.Response, started: float) -> None:
@@ -96,26 +123,15 @@ class LimitedTransport(httpx.BaseTransport):
         return response
 
     def _read(self, response: httpx.Response) -> None:
-        limit = _limit_for(response, self.max_response_bytes)
-        parts: list[bytes] = []
-        size = 0
+        body = _Body(response, self.max_response_bytes)
         try:
             for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    if response.status_code < 300:
-                        response.close()  # before the error takes the stream away
-                        raise _too_large(response, limit)
-                    parts.append(chunk[: len(chunk) - (size - limit)])
+                if not body.take(chunk):
                     break
-                parts.append(chunk)
         except httpx.DecodingError as exc:
-            if response.status_code < 300:
-                response.close()
-                raise _undecodable(response, exc) from None
-            parts = []  # an error answer keeps its status; its message comes from elsewhere
+            body.undecodable(exc)
         response.close()
-        _keep(response, parts)
+        body.finish()
 
     def close(self) -> None:
         if self.owns_inner:
@@ -154,26 +170,15 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
         return response
 
     async def _read(self, response: httpx.Response) -> None:
-        limit = _limit_for(response, self.max_response_bytes)
-        parts: list[bytes] = []
-        size = 0
+        body = _Body(response, self.max_response_bytes)
         try:
             async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    if response.status_code < 300:
-                        await response.aclose()  # before the error takes the stream away
-                        raise _too_large(response, limit)
-                    parts.append(chunk[: len(chunk) - (size - limit)])
+                if not body.take(chunk):
                     break
-                parts.append(chunk)
         except httpx.DecodingError as exc:
-            if response.status_code < 300:
-                await response.aclose()
-                raise _undecodable(response, exc) from None
-            parts = []  # an error answer keeps its status; its message comes from elsewhere
+            body.undecodable(exc)
         await response.aclose()
-        _keep(response, parts)
+        body.finish()
 
     async def aclose(self) -> None:
         if self.owns_inner:
