@@ -127,9 +127,8 @@ def check_timeout(timeout: object) -> httpx.Timeout:
     infinity is a mistake that would make every wait endless or instant.
     """
     if isinstance(timeout, httpx.Timeout):
-        parts = {"connect": timeout.connect, "read": timeout.read}
-        parts.update(write=timeout.write, pool=timeout.pool)
-        for name, value in parts.items():
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, name)
             if value is not None and not _positive(value):
                 raise ConfigurationError(
                     f"timeout.{name} must be a positive, finite number of seconds or None, "

@@ -300,7 +300,8 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
         content=content,
         extensions={
             "amperity_redacted": True,
-            **{k: v for k, v in request.extensions.items() if k == "amperity_token_request"},
+            # Kept: it tells the retry loop that a failure here left the call unsent.
+            "amperity_token_request": bool(request.extensions.get("amperity_token_request")),
         },
     )
 

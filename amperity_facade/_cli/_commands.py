@@ -134,11 +134,8 @@ class Listing:
 
 
 def _page_args(args: Namespace) -> dict[str, Any]:
-    limit = args.limit
-    page_size = LISTINGS[args.resource].page_size
-    if limit is None and page_size is not None:
-        # no point fetching 1000 items to keep 5
-        limit = min(page_size, max(args.max_items, 1)) if args.max_items else page_size
+    # The library itself asks for no more than --max-items still allows.
+    limit = args.limit if args.limit is not None else LISTINGS[args.resource].page_size
     return {"limit": limit, "max_items": args.max_items, "next_token": args.next_token}
 
 
