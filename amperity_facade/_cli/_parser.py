@@ -128,7 +128,7 @@ def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
         "--verbose",
         action="count",
         default=default,
-        help="show requests and retries on stderr (-v: retries and notices, -vv: each request)",
+        help="say more on stderr (retries and deprecations always show; -v: other notices, -vv: each request)",
     )
 
 
