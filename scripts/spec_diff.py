@@ -1,12 +1,17 @@
 """Classify the differences between two OpenAPI 3 documents by Amperity's versioning policy.
 
-Breaking (a caller written against OLD may fail against NEW): an endpoint or a parameter
-removed; a required parameter added; an optional parameter made required; a request or
-response property removed; a required request property added or an optional one made
-required; a type or format changed; an enum value removed; pagination added to a
-collection; a success response removed. Not breaking: an endpoint, an optional parameter
-or a property added; an enum value added; something made optional on the request side.
-A rename shows as a removal plus an addition. `$ref`s are resolved before comparing.
+Breaking (a caller written against OLD may fail against NEW): an endpoint, a parameter, a
+property, a response header, a success response, a media type or a server removed; a URL
+renamed; a required parameter, property or request body added, or an optional one made
+required; a type changed or a format narrowed on the request side; an enum value removed;
+pagination added to a collection; an operationId renamed (this client's method names come
+from them); authentication newly required or changed; a default added, changed or removed
+(the vendor ships example values as defaults); a response field made nullable or a request
+field made non-nullable. Not breaking: the reverse of most of these, an endpoint, an
+optional parameter, a property, a header, a response, a media type or a server added, an
+enum value added, a format widened (int32 -> int64 -> none), a path variable renamed.
+`$ref`s are resolved before comparing. spec_match pairs the operations (so renames show as
+renames), spec_rules compares inside each pair; this module adds the document-wide parts.
 
 Usage: python scripts/spec_diff.py OLD NEW [--format text|json]
 Exit status: 0 when nothing is breaking, 1 when something is, 2 on unusable input.
@@ -17,187 +22,114 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import specio
 import yaml
+from spec_match import METHODS, pair
+from spec_rules import BODY_TYPES, Change, OperationDiffer
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+__all__ = ["BODY_TYPES", "METHODS", "Change", "check_openapi3", "compare", "main", "render_text"]
 
-
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    breaking: bool
-    location: str
-    detail: str
+Requirements = frozenset[tuple[tuple[str, tuple[str, ...]], ...]]
 
 
-class _Differ:
-    def __init__(self, old: dict[str, Any], new: dict[str, Any]) -> None:
-        self.old, self.new = old, new
-        self.changes: list[Change] = []
+def requirements(raw: Any) -> Requirements:
+    """Security alternatives as a set; `[]` and `[{}]` both mean "no authentication"."""
+    alternatives = set()
+    for alt in raw or []:
+        if alt:
+            alternatives.add(tuple(sorted((k, tuple(sorted(v or []))) for k, v in alt.items())))
+    return frozenset(alternatives)
 
-    def add(self, kind: str, breaking: bool, location: str, detail: str) -> None:
-        self.changes.append(Change(kind, breaking, location, detail))
 
-    # -- operations -------------------------------------------------------------------------
-    def operations(self, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        ops: dict[str, dict[str, Any]] = {}
-        for path, item in (doc.get("paths") or {}).items():
-            item = specio.resolve(doc, item)
-            shared = item.get("parameters", [])
-            for method in METHODS:
-                if isinstance(item.get(method), dict):
-                    op = dict(item[method])
-                    op["parameters"] = [*shared, *op.get("parameters", [])]
-                    ops[f"{method.upper()} {path}"] = op
-        return ops
+def describe(reqs: Requirements) -> str:
+    if not reqs:
+        return "none"
+    return " or ".join(sorted(" + ".join(name for name, _ in alt) for alt in reqs))
 
+
+class _Differ(OperationDiffer):
     def run(self) -> list[Change]:
-        old_ops, new_ops = self.operations(self.old), self.operations(self.new)
-        for key in old_ops.keys() - new_ops.keys():
-            self.add("endpoint-removed", True, key, "operation no longer exists")
-        for key in new_ops.keys() - old_ops.keys():
-            self.add("endpoint-added", False, key, "new operation")
-        for key in old_ops.keys() & new_ops.keys():
-            self.parameters(key, old_ops[key], new_ops[key])
-            self.request_body(key, old_ops[key], new_ops[key])
-            self.responses(key, old_ops[key], new_ops[key])
-        order = {"endpoint": 0, "parameter": 1}
-        self.changes.sort(key=lambda c: (c.location, order.get(c.kind.split("-")[0], 2), c.kind))
+        pairs, removed, added = pair(self.old, self.new)
+        for op in removed:
+            self.add("endpoint-removed", True, op.key, "operation no longer exists")
+        for op in added:
+            self.add("endpoint-added", False, op.key, "new operation")
+        old_global, new_global = self.old.get("security"), self.new.get("security")
+        for p in pairs:
+            key = p.new.key
+            if p.how == "variables":
+                # The URL a client builds is the same; only the template's names differ.
+                self.add("path-variable-renamed", False, key, f"{p.old.path} -> {p.new.path}")
+            elif p.how in ("operationId", "shape"):
+                self.add("endpoint-renamed", True, key, f"{p.old.path} -> {p.new.path}")
+            self.operation(key, (p.old.path, p.old.body), (p.new.path, p.new.body))
+            if "security" in p.old.body or "security" in p.new.body:
+                self.security(
+                    f"{key} security",
+                    p.old.body.get("security", old_global),
+                    p.new.body.get("security", new_global),
+                )
+        self.security("security", old_global, new_global)
+        self.schemes()
+        self.servers()
+        order = {"endpoint": 0, "path": 0, "operation": 1, "parameter": 2}
+        self.changes.sort(
+            key=lambda c: (c.location, order.get(c.kind.split("-")[0], 3), c.kind, c.detail)
+        )
         return self.changes
 
-    def params_of(self, doc: dict[str, Any], op: dict[str, Any]) -> dict[tuple[str, str], Any]:
-        out: dict[tuple[str, str], Any] = {}
-        for raw in op.get("parameters", []):
-            param = specio.resolve(doc, raw)
-            name = param["name"].lower() if param.get("in") == "header" else param["name"]
-            out[(param.get("in", "?"), name)] = param
-        return out
-
-    def parameters(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
-        old_p, new_p = self.params_of(self.old, old_op), self.params_of(self.new, new_op)
-        for where, name in sorted(old_p.keys() - new_p.keys()):
-            self.add("parameter-removed", True, f"{key} {where} {name}", "parameter removed")
-        for where, name in sorted(new_p.keys() - old_p.keys()):
-            loc = f"{key} {where} {name}"
-            if name == "next_token" and where == "query":
-                self.add("pagination-added", True, loc, "collection became paginated")
-            elif new_p[(where, name)].get("required"):
-                self.add("parameter-added", True, loc, "required parameter added")
-            else:
-                self.add("parameter-added", False, loc, "optional parameter added")
-        for ident in sorted(old_p.keys() & new_p.keys()):
-            old, new = old_p[ident], new_p[ident]
-            loc = f"{key} {ident[0]} {ident[1]}"
-            if not old.get("required") and new.get("required"):
-                self.add("parameter-made-required", True, loc, "optional parameter is now required")
-            elif old.get("required") and not new.get("required"):
-                self.add(
-                    "parameter-made-optional", False, loc, "required parameter is now optional"
-                )
-            self.schema(loc, old.get("schema"), new.get("schema"), "request", set())
-
-    def body_schema(self, doc: dict[str, Any], holder: Any) -> Any:
-        holder = specio.resolve(doc, holder) if holder else None
-        content = (holder or {}).get("content") or {}
-        for media in BODY_TYPES:
-            if media in content:
-                return content[media].get("schema")
-        return next(iter(content.values()), {}).get("schema") if content else None
-
-    def request_body(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
-        old_s = self.body_schema(self.old, old_op.get("requestBody"))
-        new_s = self.body_schema(self.new, new_op.get("requestBody"))
-        if old_s is None and new_s is not None:
-            required = bool(specio.resolve(self.new, new_op["requestBody"]).get("required"))
-            self.add("request-body-added", required, f"{key} request", "request body added")
-        elif old_s is not None and new_s is None:
-            self.add("request-body-removed", True, f"{key} request", "request body removed")
-        elif old_s is not None:
-            self.schema(f"{key} request", old_s, new_s, "request", set())
-
-    def responses(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
-        old_r, new_r = old_op.get("responses") or {}, new_op.get("responses") or {}
-        for code in sorted(map(str, old_r.keys() - new_r.keys())):
-            success = code.startswith("2")
-            self.add("response-removed", success, f"{key} response {code}", "response removed")
-        for code in sorted(map(str, new_r.keys() - old_r.keys())):
-            self.add("response-added", False, f"{key} response {code}", "response added")
-        for code in sorted(old_r.keys() & new_r.keys(), key=str):
-            old_s = self.body_schema(self.old, old_r[code])
-            new_s = self.body_schema(self.new, new_r[code])
-            if old_s is not None and new_s is not None:
-                self.schema(f"{key} response {code}", old_s, new_s, "response", set())
-
-    # -- schemas -----------------------------------------------------------------------------
-    def flat(self, doc: dict[str, Any], schema: Any) -> dict[str, Any]:
-        """Resolve refs and fold allOf, so a wrapped reference compares like a plain one."""
-        schema = specio.resolve(doc, schema) or {}
-        if "allOf" not in schema:
-            return dict(schema)
-        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        for part in schema["allOf"]:
-            part = self.flat(doc, part)
-            for k, v in part.items():
-                if k == "properties":
-                    merged.setdefault("properties", {}).update(v)
-                elif k == "required":
-                    merged["required"] = sorted({*merged.get("required", []), *v})
-                else:
-                    merged.setdefault(k, v)
-        return merged
-
-    def schema(self, loc: str, old_raw: Any, new_raw: Any, side: str, seen: set[Any]) -> None:
-        # A pair already compared on this branch is a $ref cycle: stop there.
-        pair = (json.dumps(old_raw, sort_keys=True), json.dumps(new_raw, sort_keys=True))
-        if pair in seen or loc.count(".") > 20:
+    def security(self, loc: str, old_raw: Any, new_raw: Any) -> None:
+        # Authentication newly required is a new required header; dropped, the header is
+        # merely ignored. A changed requirement breaks unless every old way still works.
+        old, new = requirements(old_raw), requirements(new_raw)
+        detail = f"{describe(old)} -> {describe(new)}"
+        if old == new:
             return
-        seen = seen | {pair}
-        old, new = self.flat(self.old, old_raw), self.flat(self.new, new_raw)
-        if old.get("type") != new.get("type") and (old.get("type") or new.get("type")):
-            self.add("type-changed", True, loc, f"type {old.get('type')} -> {new.get('type')}")
+        if not old:
+            self.add("security-added", True, loc, detail)
+        elif not new:
+            self.add("security-removed", False, loc, detail)
+        else:
+            self.add("security-changed", not old <= new, loc, detail)
+
+    def schemes(self) -> None:
+        def facts(doc: dict[str, Any]) -> dict[str, Any]:
+            raw = (doc.get("components") or {}).get("securitySchemes") or {}
+            return {
+                name: {k: v for k, v in specio.resolve(doc, s).items() if k != "description"}
+                for name, s in raw.items()
+            }
+
+        old, new = facts(self.old), facts(self.new)
+        for name in sorted(old.keys() - new.keys()):
+            self.add("security-scheme-removed", True, f"securitySchemes {name}", "scheme removed")
+        for name in sorted(new.keys() - old.keys()):
+            self.add("security-scheme-added", False, f"securitySchemes {name}", "scheme added")
+        for name in sorted(old.keys() & new.keys()):
+            if old[name] != new[name]:
+                detail = f"{json.dumps(old[name], sort_keys=True)} -> "
+                detail += json.dumps(new[name], sort_keys=True)
+                self.add("security-scheme-changed", True, f"securitySchemes {name}", detail)
+
+    def servers(self) -> None:
+        # A client pinned to a server URL that went away cannot reach the API; a new one
+        # is only another place it could go.
+        def urls(doc: dict[str, Any]) -> list[str]:
+            return [str(s.get("url", "")).rstrip("/") for s in doc.get("servers") or []]
+
+        old, new = urls(self.old), urls(self.new)
+        gone = [u for u in old if u not in new]
+        came = [u for u in new if u not in old]
+        if len(gone) == 1 and len(came) == 1:
+            self.add("server-changed", True, "servers", f"{gone[0]} -> {came[0]}")
             return
-        if old.get("format") != new.get("format"):
-            self.add(
-                "format-changed", True, loc, f"format {old.get('format')} -> {new.get('format')}"
-            )
-        old_enum, new_enum = old.get("enum"), new.get("enum")
-        if old_enum is not None or new_enum is not None:
-            old_vals, new_vals = old_enum or [], new_enum or []
-            if old_enum is not None and new_enum is None:
-                self.add("enum-removed", side == "response", loc, "no longer restricted to a set")
-            elif old_enum is None:
-                self.add("enum-added", side == "request", loc, f"restricted to {new_vals}")
-            else:
-                for value in [v for v in old_vals if v not in new_vals]:
-                    self.add("enum-value-removed", True, loc, f"value {value!r} removed")
-                for value in [v for v in new_vals if v not in old_vals]:
-                    self.add("enum-value-added", False, loc, f"value {value!r} added")
-        if "items" in old or "items" in new:
-            self.schema(f"{loc}[]", old.get("items"), new.get("items"), side, seen)
-        old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
-        old_req, new_req = set(old.get("required") or []), set(new.get("required") or [])
-        for name in sorted(old_props.keys() - new_props.keys()):
-            self.add(f"{side}-property-removed", True, f"{loc}.{name}", "property removed")
-        for name in sorted(new_props.keys() - old_props.keys()):
-            where = f"{loc}.{name}"
-            if side == "response" and name == "next_token":
-                self.add("pagination-added", True, where, "collection became paginated")
-            elif side == "request" and name in new_req:
-                self.add("request-property-added", True, where, "required property added")
-            else:
-                self.add(f"{side}-property-added", False, where, "property added")
-        for name in sorted(old_props.keys() & new_props.keys()):
-            where = f"{loc}.{name}"
-            if name in new_req and name not in old_req:
-                self.add("property-made-required", side == "request", where, "now required")
-            elif name in old_req and name not in new_req:
-                self.add("property-made-optional", side == "response", where, "now optional")
-            self.schema(where, old_props[name], new_props[name], side, seen)
+        for url in gone:
+            self.add("server-removed", True, "servers", f"{url} removed")
+        for url in came:
+            self.add("server-added", False, "servers", f"{url} added")
 
 
 def check_openapi3(doc: dict[str, Any], label: str) -> None:

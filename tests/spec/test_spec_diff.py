@@ -183,8 +183,10 @@ def test_parameter_type_and_format_changes() -> None:
     new = changed(lambda d: params(d)[0].update(schema={"type": "string"}))
     assert rows(base(), new) == {("type-changed", True, f"{GET} query limit")}
     assert rows(new, base()) == {("type-changed", True, f"{GET} query limit")}
+    # a bounded integer accepts fewer values: narrower on the request side, so breaking
     new = changed(lambda d: params(d)[0].update(schema={"type": "integer", "format": "int64"}))
-    assert rows(base(), new) == {("format-changed", True, f"{GET} query limit")}
+    assert rows(base(), new) == {("format-narrowed", True, f"{GET} query limit")}
+    assert rows(new, base()) == {("format-widened", False, f"{GET} query limit")}
 
 
 def test_parameter_enum_value_added_and_removed() -> None:
