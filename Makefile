@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec lint typecheck test demo clean bench cassettes record-real
+.PHONY: install generate check-generated spec spec-check lint typecheck test demo clean bench cassettes record-real
 
 install: $(STAMP)
 
@@ -20,10 +20,18 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
 
-# SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes.
+# SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes;
+# API_VERSION=v accepts a document for api-version v when openapi.yaml is for another one.
+SPEC_ARGS = $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking) $(if $(API_VERSION),--api-version '$(API_VERSION)')
+
 spec: $(STAMP)
-	$(PY) scripts/update_spec.py $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking)
+	$(PY) scripts/update_spec.py $(SPEC_ARGS)
 	$(PY) scripts/generate.py
+
+# The report `make spec` would print, writing nothing: exit 1 if anything is breaking or
+# the api-version differs, 2 if the document is unusable.
+spec-check: $(STAMP)
+	$(PY) scripts/update_spec.py --check $(SPEC_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,52 +1,48 @@
-"""`make spec`: take a new vendor OpenAPI document into openapi.yaml, keeping our additions.
+"""`make spec` and `make spec-check`: take a new vendor OpenAPI document into openapi.yaml.
 
-Steps: fetch (URL or local path) -> validate as OpenAPI 3 -> classify the vendor's changes
-against the vendor part of the current openapi.yaml -> refuse breaking ones unless allowed
--> merge -> write openapi.yaml in a stable order. `make spec` then regenerates.
+Steps: fetch (URL or local path) -> parse -> validate as OpenAPI 3 -> compare its
+api-version with ours -> classify the vendor's changes against the vendor part of the
+current openapi.yaml -> print the report -> refuse a different api-version (unless
+`--api-version` asks for it) and breaking changes (unless `--allow-breaking`) -> merge
+(spec_merge) -> validate the result -> write openapi.yaml atomically. `make spec` then
+regenerates. `--check` (`make spec-check`) runs every step but the write, so its report is
+the one `make spec` would print, and exits 1 when anything is breaking or the version
+differs.
 
-The merge keeps the document ours where it should be: our own descriptions, summaries,
-examples, `info` and `servers` wherever the same element still exists; vendor prose is never
-taken (new vendor elements arrive undescribed); every node marked `x-facade-addition`
-(campaign-drafts, the token endpoint, the extra error fields) is carried across unless the
-vendor now ships the same element itself, in which case the vendor's wins and the report
-says so.
+Every step runs inside one error handler: a failure ends with one line on stderr naming
+the step and the problem, exit 2, and openapi.yaml untouched (the new text goes to a
+temporary file that replaces it only once complete). Nobody running `make spec` should
+have to read a traceback to learn that the vendor's URL moved.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
+import os
+import shutil
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import spec_diff
+import spec_report
 import specio
+from spec_merge import NAME_MAPS, marked, merge_documents, strip_additions
+
+__all__ = ["DEFAULT_URL", "NAME_MAPS", "main", "marked", "merge_documents", "strip_additions"]
 
 DEFAULT_URL = "https://docs.amperity.com/downloads/openapi/control-plane-2024-04-01-openapi.json"
-MARK = "x-facade-addition"
-PROSE = ("description", "summary")
-OURS_WHEN_PRESENT = ("example",)
-# Mappings whose keys are names chosen by the document (a property called "description"
-# is a name there, not prose).
-NAME_MAPS = frozenset(
-    {
-        "paths",
-        "properties",
-        "schemas",
-        "parameters",
-        "responses",
-        "securitySchemes",
-        "content",
-        "headers",
-        "variables",
-        "examples",
-        "requestBodies",
-        "links",
-        "callbacks",
-    }
+SWAGGER_2 = (
+    "the vendor document is Swagger {version}, not OpenAPI 3 (the vendor published Swagger "
+    "2.0 until 2026-04); converting it is not done here: there is no clean Python converter"
 )
+MAX_DETAIL = 240
+
+
+class Refused(Exception):
+    """A step found the input unusable; the message is the whole explanation."""
 
 
 def fetch(source: str) -> str:
@@ -56,143 +52,118 @@ def fetch(source: str) -> str:
     return Path(source).read_text(encoding="utf-8")
 
 
-def validate(doc: dict[str, Any]) -> None:
+def validate(doc: dict[str, Any], label: str) -> None:
     from openapi_spec_validator import validate as _validate
 
-    spec_diff.check_openapi3(doc, "vendor document")
+    if "swagger" in doc and "openapi" not in doc:
+        raise Refused(SWAGGER_2.format(version=doc["swagger"]))
+    spec_diff.check_openapi3(doc, label)
     _validate(doc)
 
 
-def strip_additions(doc: Any) -> Any:
-    """The vendor's part of our document: every node marked as our addition removed."""
-    if isinstance(doc, dict):
-        out = {k: strip_additions(v) for k, v in doc.items() if not _is_addition(v)}
-        out.pop(MARK, None)
-        if "paths" in out:  # a path item whose operations were all ours disappears
-            out["paths"] = {p: i for p, i in out["paths"].items() if _has_operation(i)}
-        return out
-    if isinstance(doc, list):
-        return [strip_additions(v) for v in doc if not _is_addition(v)]
-    return doc
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line: validators put whole documents in their messages."""
+    if isinstance(exc, Refused):
+        return str(exc)
+    ref = getattr(exc, "ref", None)  # referencing.Unresolvable: name the ref, not the doc
+    text = f"unresolvable $ref {ref}" if isinstance(ref, str) else str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else "(no message)"
+    if len(first) > MAX_DETAIL:
+        first = first[: MAX_DETAIL - 3] + "..."
+    path = getattr(exc, "json_path", None)
+    where = f" at {path}" if isinstance(path, str) and path != "$" else ""
+    return f"{type(exc).__name__}: {first}{where}"
 
 
-def _is_addition(node: Any) -> bool:
-    return isinstance(node, dict) and MARK in node
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one rename, so no reader ever sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def _has_operation(item: Any) -> bool:
-    return isinstance(item, dict) and any(m in item for m in spec_diff.METHODS)
-
-
-def _ident(item: Any) -> Any:
-    if isinstance(item, dict):
-        if "$ref" in item:
-            return ("$ref", item["$ref"])
-        if "name" in item:
-            return ("name", item.get("in"), item["name"])
-    return None
-
-
-def merge(vendor: Any, ours: Any, notes: list[str], where: str = "", names: bool = False) -> Any:
-    if isinstance(vendor, dict):
-        ours_d = ours if isinstance(ours, dict) else {}
-        out: dict[str, Any] = {}
-        for key, value in vendor.items():
-            if not names and key in PROSE:
-                continue
-            if not names and key in OURS_WHEN_PRESENT and key in ours_d:
-                out[key] = ours_d[key]
-                continue
-            mine = ours_d.get(key)
-            if _is_addition(mine):
-                notes.append(f"vendor now provides {where}/{key}; our addition is dropped")
-                mine = {k: v for k, v in mine.items() if k != MARK}
-            out[key] = merge(value, mine, notes, f"{where}/{key}", key in NAME_MAPS)
-        for key, value in ours_d.items():
-            if key in out:
-                continue
-            if (not names and (key in PROSE or key.startswith("x-"))) or _is_addition(value):
-                out[key] = copy.deepcopy(value)
-        return out
-    if isinstance(vendor, list):
-        ours_l = ours if isinstance(ours, list) else []
-        by_id = {_ident(o): o for o in ours_l if _ident(o) is not None}
-        out_l = []
-        for index, item in enumerate(vendor):
-            ident = _ident(item)
-            if ident is not None:
-                match = by_id.get(ident)
-            else:
-                match = ours_l[index] if len(ours_l) == len(vendor) else None
-            out_l.append(merge(item, match, notes, f"{where}[{index}]"))
-        present = {_ident(i) for i in vendor}
-        out_l += [copy.deepcopy(o) for o in ours_l if _is_addition(o) and _ident(o) not in present]
-        return out_l
-    return vendor
-
-
-def merge_documents(
-    vendor: dict[str, Any], ours: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    notes: list[str] = []
-    merged = merge(vendor, ours, notes)
-    info = copy.deepcopy(ours.get("info", {}))
-    info["version"] = vendor.get("info", {}).get("version", info.get("version"))
-    merged["info"] = info
-    if "servers" in ours:
-        merged["servers"] = copy.deepcopy(ours["servers"])
-    order = ["openapi", "info", "servers", "security", "tags", "paths", "components"]
-    ordered = {k: merged[k] for k in order if k in merged}
-    ordered.update({k: v for k, v in merged.items() if k not in ordered})
-    return ordered, notes
-
-
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Update openapi.yaml from the vendor document.")
     parser.add_argument("--url", default=DEFAULT_URL, help="URL or local path of the vendor doc")
     parser.add_argument("--spec", type=Path, default=specio.SPEC, help="document to update")
-    parser.add_argument("--allow-breaking", action="store_true")
-    args = parser.parse_args(argv)
+    parser.add_argument("--allow-breaking", action="store_true", help="take breaking changes")
+    parser.add_argument(
+        "--api-version", metavar="VERSION", help="take a document for this api-version"
+    )
+    parser.add_argument("--check", action="store_true", help="report only; write nothing")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    name = "make spec-check" if args.check else "make spec"
+    step = f"cannot use {args.url}"
     try:
         vendor = specio.parse(fetch(args.url))
-        validate(vendor)
-    except Exception as exc:  # any fetch/parse/validation failure ends here with one line
-        print(f"make spec: cannot use {args.url}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
-    ours = specio.load(args.spec)
-    changes = spec_diff.compare(strip_additions(ours), vendor)
-    print(f"Vendor changes from {args.url}:")
-    sys.stdout.write(spec_diff.render_text(changes))
-    breaking = [c for c in changes if c.breaking]
-    if breaking and not args.allow_breaking:
-        print(
-            f"make spec: refusing {len(breaking)} breaking change(s); "
-            "rerun with ALLOW_BREAKING=1 to accept them.",
-            file=sys.stderr,
+        validate(vendor, "vendor document")
+        step = f"cannot read {args.spec}"
+        ours = specio.load(args.spec)
+        step = f"cannot compare {args.url} with {args.spec}"
+        baseline = spec_report.at_version(strip_additions(ours), vendor)
+        changes = spec_diff.compare(baseline, vendor)
+        verdict = spec_report.Verdict(
+            spec_report.Version.of(vendor), spec_report.Version.of(ours), args.api_version
         )
+        report = spec_report.render(args.url, changes, vendor, ours, verdict, args.allow_breaking)
+        step = "cannot merge the vendor document into ours"
+        merged, notes = merge_documents(vendor, ours)
+        step = "the merged document does not validate (openapi.yaml left as it was)"
+        validate(merged, "merged document")
+        text = specio.dump(merged)
+        step = f"cannot write {args.spec}"
+        return _finish(args, name, report, changes, verdict, merged, notes, text)
+    except Exception as exc:  # every failure ends here, as one line
+        print(f"{name}: {step}: {one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _finish(
+    args: argparse.Namespace,
+    name: str,
+    report: str,
+    changes: list[spec_diff.Change],
+    verdict: spec_report.Verdict,
+    merged: dict[str, Any],
+    notes: list[str],
+    text: str,
+) -> int:
+    sys.stdout.write(report)
+    breaking = [c for c in changes if c.breaking]
+    if args.check:
+        return 1 if breaking or verdict.differs else 0
+    refusals = []
+    if (refusal := verdict.refusal()) is not None:
+        refusals.append(f"{name}: refusing: {refusal}")
+    if breaking and not args.allow_breaking:
+        refusals.append(
+            f"{name}: refusing {len(breaking)} breaking change(s); "
+            "rerun with ALLOW_BREAKING=1 to accept them."
+        )
+    if refusals:
+        print("\n".join(refusals), file=sys.stderr)
         return 1
-    merged, notes = merge_documents(vendor, ours)
     for note in notes:
         print(f"note: {note}")
-    validate(merged)
-    additions = sorted({m for m in _marked(merged)})
+    additions = sorted(set(marked(merged)))
     print(f"Our additions kept ({len(additions)}): " + ", ".join(additions))
-    specio.save(merged, args.spec)
-    print(f"wrote {args.spec}")
+    if args.spec.read_text(encoding="utf-8") == text:
+        print(f"{args.spec} unchanged")
+    else:
+        write_atomic(args.spec, text)
+        print(f"wrote {args.spec}")
     return 0
-
-
-def _marked(node: Any, where: str = "") -> list[str]:
-    found: list[str] = []
-    if isinstance(node, dict):
-        if MARK in node:
-            found.append(where or "/")
-        for key, value in node.items():
-            found += _marked(value, f"{where}/{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _marked(value, f"{where}[{index}]")
-    return found
 
 
 if __name__ == "__main__":

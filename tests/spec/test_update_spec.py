@@ -123,7 +123,13 @@ def test_unchanged_vendor_document_from_a_path_changes_nothing(
     assert spec.read_bytes() == original
     out = capsys.readouterr().out
     assert "No differences." in out
-    assert "Our additions kept (11)" in out
+    assert f"Our additions kept ({len(set(update_spec.marked(vendor_free(original))))})" in out
+    assert f"{spec} unchanged" in out
+
+
+def vendor_free(original: bytes) -> dict[str, Any]:
+    doc: dict[str, Any] = specio.parse(original.decode())
+    return doc
 
 
 @pytest.fixture
@@ -250,18 +256,36 @@ def test_non_breaking_addition_accepted_without_vendor_prose(
     ]
 
 
-def test_vendor_version_taken_our_info_and_servers_kept(
-    vendor: dict[str, Any], spec: Path, original: bytes, tmp_path: Path
+def test_other_vendor_version_refused_unless_asked_for_our_info_and_servers_kept(
+    vendor: dict[str, Any],
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     vendor["info"]["version"] = "2025-01-01"
+    header = vendor["components"]["parameters"]["ApiVersionHeader"]["schema"]
+    header.update({"enum": ["2025-01-01"], "default": "2025-01-01", "example": "2025-01-01"})
     vendor["servers"] = [{"url": "https://vendor.example/api"}]
     source = write(vendor, tmp_path / "vendor.json")
-    assert update_spec.main(["--url", source, "--spec", str(spec)]) == 0
+    assert update_spec.main(["--url", source, "--spec", str(spec), "--allow-breaking"]) == 1
+    assert spec.read_bytes() == original
+    err = capsys.readouterr().err
+    assert "api-version 2025-01-01" in err
+    assert "API_VERSION=2025-01-01" in err
+
+    argv = ["--url", source, "--spec", str(spec), "--api-version", "2025-01-01"]
+    argv.append("--allow-breaking")  # the classifier may count vendor server changes
+    assert update_spec.main(argv) == 0
+    assert "openapi.yaml moves from 2024-04-01 to 2025-01-01" in capsys.readouterr().out
     merged, ours = specio.load(spec), specio.parse(original.decode())
     assert merged["info"]["version"] == "2025-01-01"
     assert merged["info"]["title"] == ours["info"]["title"]
     assert merged["info"]["description"] == ours["info"]["description"]
     assert merged["servers"] == ours["servers"]
+    assert merged["components"]["parameters"]["ApiVersionHeader"]["schema"]["enum"] == [
+        "2025-01-01"
+    ]
 
 
 # -- (e) unusable input ----------------------------------------------------------------------------
@@ -299,8 +323,11 @@ def test_unusable_vendor_document_exits_2_and_leaves_the_file_alone(
     assert spec.read_bytes() == original
     err = capsys.readouterr().err
     assert err.startswith(f"make spec: cannot use {source}: ")
+    assert err.count("\n") == 1
     if name == "swagger.json":
-        assert "expected an OpenAPI 3 document, found swagger 2.0" in err
+        assert "Swagger 2.0, not OpenAPI 3" in err
+        assert "until 2026-04" in err
+        assert "no clean Python converter" in err
 
 
 def test_missing_vendor_file_exits_2(

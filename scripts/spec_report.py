@@ -1,0 +1,234 @@
+"""What `make spec` and `make spec-check` print: the api-version found against the one
+expected, the classified vendor changes, and what CI will then ask of the repository.
+
+One renderer for both targets, so `make spec-check` previews exactly what `make spec`
+would say. The api-version guard lives here too: the vendor publishes one document per
+api-version (`2024-04-01`, `unstable`), and taking the wrong one silently would move every
+call of the facade to another version, so a different version is refused unless asked for.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import spec_diff
+import specio
+
+HEADER = "api-version"
+OPERATION_KINDS = ("endpoint-added", "endpoint-renamed", "endpoint-removed")
+FACADE_METHODS = "FACADE_METHODS in amperity_facade/_operations.py"
+FAKE_ROUTES = "amperity_facade/testing/_routes.py"
+SCENARIOS = "scripts/cassette_scenarios.py"
+
+
+@dataclass(frozen=True)
+class Version:
+    """A document's api-version as stated in `info.version` and in its api-version header."""
+
+    info: str | None
+    defaults: tuple[str, ...]
+    enum: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Version:
+        info = (doc.get("info") or {}).get("version")
+        defaults: set[str] = set()
+        enum: set[str] = set()
+        for param in _header_params(doc):
+            schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
+            if "default" in schema:
+                defaults.add(str(schema["default"]))
+            enum.update(str(v) for v in schema.get("enum") or [])
+        return cls(
+            None if info is None else str(info), tuple(sorted(defaults)), tuple(sorted(enum))
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.defaults:
+            parts.append("header default " + "|".join(self.defaults))
+        if self.enum:
+            parts.append("header enum " + "|".join(self.enum))
+        return f"{self.info}" + (f" ({', '.join(parts)})" if parts else "")
+
+    def is_only(self, wanted: str) -> bool:
+        """Whether the document is for `wanted`: info, header default and enum agree."""
+        return (
+            self.info == wanted
+            and all(d == wanted for d in self.defaults)
+            and (not self.enum or wanted in self.enum)
+        )
+
+
+def at_version(doc: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `doc` stating the api-version of `like` (info.version, header enum/default).
+
+    Changes are classified against this copy: the version is reported and guarded on its
+    own, and a move to another version is not a vendor change to every operation's header.
+    """
+    out = copy.deepcopy(doc)
+    theirs = _header_params(like)
+    if "version" in (like.get("info") or {}) and isinstance(out.get("info"), dict):
+        out["info"]["version"] = like["info"]["version"]
+    if not theirs or not isinstance(theirs[0].get("schema"), dict):
+        return out
+    source = theirs[0]["schema"]
+    for param in _header_params(out):
+        schema = param.get("schema")
+        if not isinstance(schema, dict):
+            continue
+        for key in ("enum", "default"):
+            if key in source:
+                schema[key] = copy.deepcopy(source[key])
+            else:
+                schema.pop(key, None)
+    return out
+
+
+def _header_params(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    candidates = list(((doc.get("components") or {}).get("parameters") or {}).values())
+    for item in (doc.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        candidates += item.get("parameters") or []
+        for method in spec_diff.METHODS:
+            if isinstance(item.get(method), dict):
+                candidates += item[method].get("parameters") or []
+    for param in candidates:
+        if (
+            isinstance(param, dict)
+            and "$ref" not in param
+            and param.get("in") == "header"
+            and str(param.get("name", "")).lower() == HEADER
+        ):
+            found.append(param)
+    return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The version comparison: whether the versions differ and whether the run takes it."""
+
+    found: Version
+    expected: Version
+    wanted: str | None
+
+    @property
+    def differs(self) -> bool:
+        return self.found != self.expected
+
+    @property
+    def taken(self) -> bool:
+        return self.differs and self.wanted is not None and self.found.is_only(self.wanted)
+
+    def line(self) -> str:
+        if not self.differs:
+            return f"api-version: {self.found.describe()}, as in openapi.yaml"
+        head = f"api-version: found {self.found.describe()}, expected {self.expected.describe()}"
+        if self.taken:
+            return f"{head}; taken as asked (API_VERSION={self.wanted}): {self.change()}"
+        return head
+
+    def change(self) -> str:
+        return f"openapi.yaml moves from {self.expected.info} to {self.found.info}"
+
+    def refusal(self) -> str | None:
+        if not self.differs or self.taken:
+            return None
+        if self.wanted is not None:
+            return (
+                f"API_VERSION={self.wanted} was asked for, but the vendor document is for "
+                f"{self.found.describe()}; openapi.yaml is for {self.expected.describe()}"
+            )
+        return (
+            f"the vendor document is for api-version {self.found.describe()}, openapi.yaml "
+            f"for {self.expected.describe()}; rerun with API_VERSION={self.found.info} "
+            "if that version is wanted"
+        )
+
+
+def _operation(doc: dict[str, Any], location: str) -> dict[str, Any] | None:
+    method, _, path = location.partition(" ")
+    item = (doc.get("paths") or {}).get(path.split(" ")[0])
+    try:
+        item = specio.resolve(doc, item)
+    except (KeyError, ValueError, TypeError):
+        return None
+    op = item.get(method.lower()) if isinstance(item, dict) else None
+    return op if isinstance(op, dict) else None
+
+
+def ci_asks(
+    changes: list[spec_diff.Change],
+    vendor: dict[str, Any],
+    ours: dict[str, Any],
+    verdict: Verdict,
+    allow_breaking: bool,
+) -> list[str]:
+    """One line per thing the repository will need before CI passes again."""
+    lines: list[str] = []
+    for change in changes:
+        if change.kind not in OPERATION_KINDS:
+            continue
+        where = change.location.split(" ")[:2]
+        key = " ".join(where)
+        op = _operation(vendor, key) or _operation(ours, key) or {}
+        op_id = f" (operationId {op['operationId']})" if "operationId" in op else ""
+        if change.kind == "endpoint-removed":
+            lines.append(
+                f"{key}{op_id}: gone from the vendor document; its facade method, fake tenant "
+                f"route and cassette go too (or it stays ours, marked x-facade-addition)"
+            )
+            continue
+        if change.kind == "endpoint-added" and _operation(ours, key) is not None:
+            lines.append(
+                f"{key}{op_id}: already in openapi.yaml as our addition; the vendor's now "
+                "replaces it: check its facade method and re-record with `make cassettes`"
+            )
+            continue
+        what = "new operation" if change.kind == "endpoint-added" else f"renamed {change.detail}"
+        lines.append(
+            f"{key}{op_id}: {what}; needs a facade method ({FACADE_METHODS}), a fake tenant "
+            f"route ({FAKE_ROUTES}) and a cassette (a scenario in {SCENARIOS}, recorded with "
+            "`make cassettes`)"
+        )
+    breaking = [c for c in changes if c.breaking]
+    if breaking:
+        if allow_breaking:
+            lines.append(f"{len(breaking)} breaking change(s): taken as asked (ALLOW_BREAKING=1)")
+        else:
+            lines.append(
+                f"{len(breaking)} breaking change(s): `make spec` refuses them without "
+                "ALLOW_BREAKING=1"
+            )
+    if verdict.differs:
+        if verdict.taken:
+            lines.append(f"api-version: {verdict.change()} (API_VERSION={verdict.wanted})")
+        else:
+            lines.append(
+                f"api-version {verdict.found.info}: `make spec` refuses it without "
+                f"API_VERSION={verdict.found.info}"
+            )
+    if changes or verdict.differs:
+        lines.append("then `make spec` regenerates generated/ and `make test` checks the rest")
+    return lines
+
+
+def render(
+    source: str,
+    changes: list[spec_diff.Change],
+    vendor: dict[str, Any],
+    ours: dict[str, Any],
+    verdict: Verdict,
+    allow_breaking: bool,
+) -> str:
+    asks = ci_asks(changes, vendor, ours, verdict, allow_breaking)
+    out = [f"Vendor document: {source}", verdict.line(), "Vendor changes:"]
+    text = spec_diff.render_text(changes).rstrip("\n")
+    out.append(text)
+    out.append("What CI will ask for:")
+    out += [f"  - {line}" for line in asks] if asks else ["  nothing"]
+    return "\n".join(out) + "\n"
