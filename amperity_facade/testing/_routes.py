@@ -21,6 +21,13 @@ STATIC: dict[str, dict[str, OperationName]] = {
 GET_INGEST_JOB: dict[str, OperationName] = {"GET": "get-ingest-job"}
 GET_WORKFLOW: dict[str, OperationName] = {"GET": "get-workflow"}
 STOP_WORKFLOW: dict[str, OperationName] = {"POST": "stop-workflow"}
+# Every operation the fake serves: the conformance test drives these and leaves the rest of
+# the contract (a vendor endpoint not implemented yet) to the coverage test.
+ROUTED_OPERATIONS: frozenset[OperationName] = frozenset(
+    name
+    for methods in (*STATIC.values(), GET_INGEST_JOB, GET_WORKFLOW, STOP_WORKFLOW)
+    for name in methods.values()
+)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,23 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+    def parse_request(self) -> bool:
+        """Any method reaches serve(), so TRACE or an invented one gets the API's 405 envelope
+        with an Allow header instead of the standard library's 501 HTML page."""
+        parsed = super().parse_request()
+        if parsed and not hasattr(self, "do_" + self.command):
+            setattr(self, "do_" + self.command, self.serve)
+        return parsed
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's own refusals (bad request line, oversized headers) answer in
+        the JSON error envelope too: every error the fake sends has one shape."""
+        self.close_connection = True
+        request_id = "req-" + secrets.token_hex(8)
+        reason = message or self.responses.get(code, ("error",))[0]
+        payload = json.dumps(envelope(code, reason, request_id)).encode()
+        self.send(code, payload, JSON, request_id, {})
+
     def serve(self) -> None:
         fake = cast(FakeHTTPServer, self.server)
         raw_path, _, raw_query = self.path.partition("?")

@@ -245,6 +245,9 @@ def check_run_request(body: Any) -> str:
     unknown = sorted(set(body) - RUN_FIELDS)
     if unknown:
         raise ApiError(400, f"unknown field(s) in request body: {', '.join(unknown)}")
+    nulls = sorted(name for name, value in body.items() if value is None)
+    if nulls:  # the schema allows omitting a field, never null: say so rather than guess
+        raise ApiError(400, f"field(s) must be omitted, not null: {', '.join(nulls)}")
     config_id = body.get("config_id")
     if not isinstance(config_id, str) or not config_id:
         raise ApiError(400, "config_id is required and must be a non-empty string")

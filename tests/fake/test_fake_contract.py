@@ -1,8 +1,9 @@
 """Every operation in openapi.yaml, driven against the fake, with every JSON body validated
 against the schema the spec declares for that operation and status.
 
-Statuses the spec does not declare for an operation (405, 409, 429) must still carry the
-ErrorResponse envelope. Adding an operation to the spec without a scenario here fails.
+Every status the fake answers (405, 409, 429 and 503 included, marked as our additions) must be
+declared for that operation and carry the ErrorResponse envelope; every declared one must be
+produced. Adding an operation to the spec without a scenario here fails.
 Validation is stricter than the spec in one way: object schemas that leave
 additionalProperties open (Workflow, WorkflowTaskInstance) are closed here, because the fake
 promises to send exactly the declared fields.
@@ -11,6 +12,7 @@ promises to send exactly the declared fields.
 from __future__ import annotations
 
 import copy
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,7 +49,6 @@ REGISTRY: Registry[Any] = Registry().with_resource(
     BASE, Resource.from_contents(STRICT, default_specification=DRAFT4)
 )
 METHODS = ("get", "post", "put", "patch", "delete")
-ERROR_POINTER = "/components/schemas/ErrorResponse"
 INGEST_WINDOW = {"created_from": "2026-10-20", "created_to": "2026-10-27"}
 MakeClient = Callable[..., httpx.Client]
 
@@ -67,6 +68,12 @@ def spec_operations() -> dict[str, tuple[str, str]]:
 
 
 OPERATIONS = spec_operations()
+PATHS = {
+    item[method]["operationId"]: path
+    for path, item in SPEC["paths"].items()
+    for method in METHODS
+    if method in item
+}
 
 
 def lookup(pointer: str) -> Any:
@@ -82,9 +89,7 @@ def declared_statuses(operation: str) -> set[int]:
 
 def schema_pointer(operation: str, status: int) -> str:
     responses_pointer = OPERATIONS[operation][1] + "/responses"
-    if str(status) not in lookup(responses_pointer):
-        assert status >= 400, f"{operation} answered undeclared success status {status}"
-        return ERROR_POINTER
+    assert str(status) in lookup(responses_pointer), f"{operation} answered undeclared {status}"
     pointer = f"{responses_pointer}/{status}"
     ref = lookup(pointer).get("$ref")
     if ref is not None:
@@ -249,7 +254,7 @@ def scene_token(scene: Scene) -> None:
         check(
             "create-token", client.post(url, data={**good, "client_secret": "no"}, headers=tenant)
         )
-        for status in (429, 500):
+        for status in (429, 500, 503):
             fake.inject(Fault("status", status=status, operation="create-token"))
             check("create-token", client.post(url, data=good, headers=tenant))
 
@@ -287,12 +292,21 @@ def test_operation_matches_contract(scene: Scene, operation: str) -> None:
     if operation not in SCENARIOS:
         pytest.fail(f"operation {operation} in openapi.yaml is not exercised against the fake")
     SCENARIOS[operation](scene)
+    method_not_allowed(scene, operation)
     seen = scene.contract.seen[operation]
     assert any(200 <= s < 300 for s in seen), f"{operation}: no success driven"
     missing = declared_statuses(operation) - seen
     assert not missing, f"{operation}: declared statuses never produced: {sorted(missing)}"
     assert 429 in seen
     assert scene.fake.count(operation=operation) >= len(seen)
+
+
+def method_not_allowed(scene: Scene, operation: str) -> None:
+    """TRACE is on no path: any id will do, the method is refused before the id is looked up."""
+    path = re.sub(r"\{[^}]+\}", "any-id", PATHS[operation])
+    response = scene.client.request("TRACE", path)
+    assert response.status_code == 405 and response.headers["allow"]
+    scene.contract.check(operation, response)
 
 
 def test_rate_limited_answer_matches_contract(make_client: MakeClient) -> None:
