@@ -183,6 +183,10 @@ def merge_documents(
     merged["info"] = info
     if "servers" in ours:
         merged["servers"] = copy.deepcopy(ours["servers"])
+    provided = {n.split(" ")[3].rstrip(";") for n in notes}
+    for where in sorted(set(marked(ours)) - set(marked(merged)) - provided):
+        if not any(where.startswith(f"{p}/") for p in provided):
+            notes.append(f"our addition {where} is dropped: the vendor removed what it sat in")
     for where in describe_new(merged, str(info.get("version"))):
         notes.append(f"{where}: new, given a placeholder description")
     ordered = {k: merged[k] for k in TOP_ORDER if k in merged}

@@ -1,0 +1,430 @@
+"""`make spec` and `make spec-check` on the vendor changes that matter, end to end.
+
+Each vendor document is built here from openapi.yaml itself (its vendor part, with every
+description and summary replaced by vendor-style prose), then edited the way the vendor
+would: a new endpoint, a 429 on GET /segments, an optional response field plus an enum
+value, a removed response field, a renamed path, the `unstable` document. Each runs
+through `update_spec.main` on a temporary copy of openapi.yaml, first as `--check`, then
+as `make spec`; the report, the exit status and what is written are checked, and every
+written document must validate. Only the interface of spec_diff is relied on: the kinds
+and `breaking` flags it documents, never its wording.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spec_diff
+import spec_merge
+import specio
+import update_spec
+from openapi_spec_validator import validate
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+PROSE = "VENDOR PROSE"
+PLACEHOLDER = "not yet described here"
+Doc = dict[str, Any]
+
+
+def with_vendor_prose(node: Any, names: bool = False) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: PROSE
+            if not names and key in ("description", "summary")
+            else with_vendor_prose(value, key in spec_merge.NAME_MAPS)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [with_vendor_prose(item) for item in node]
+    return node
+
+
+def vendor_document() -> Doc:
+    doc: Doc = with_vendor_prose(spec_merge.strip_additions(specio.load(SPEC_PATH)))
+    return doc
+
+
+# -- the vendor's edits ---------------------------------------------------------------------------
+
+
+def unchanged(doc: Doc) -> None:
+    pass
+
+
+def adds_endpoint(doc: Doc) -> None:
+    doc["paths"]["/segments/{segment-id}"] = {
+        "get": {
+            "tags": ["Segments"],
+            "operationId": "get-segment",
+            "summary": PROSE,
+            "description": PROSE,
+            "parameters": [
+                {"$ref": "#/components/parameters/ApiVersionHeader"},
+                {"$ref": "#/components/parameters/AmperityTenant"},
+                {
+                    "name": "segment-id",
+                    "in": "path",
+                    "required": True,
+                    "description": PROSE,
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": PROSE,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Segment"}}
+                    },
+                },
+                "404": {"$ref": "#/components/responses/NotFound"},
+            },
+        }
+    }
+
+
+def adds_429_on_segments(doc: Doc) -> None:
+    doc["paths"]["/segments"]["get"]["responses"]["429"] = {
+        "description": PROSE,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+
+
+def adds_optional_field_and_enum_value(doc: Doc) -> None:
+    segment = doc["components"]["schemas"]["Segment"]
+    segment["properties"]["folder"] = {"type": "string", "description": PROSE}
+    run_mode = doc["components"]["schemas"]["WorkflowRunRequest"]["properties"]["run_mode"]
+    run_mode["enum"].append("dry-run")
+
+
+def removes_segment_status(doc: Doc) -> None:
+    segment = doc["components"]["schemas"]["Segment"]
+    del segment["properties"]["status"]
+    if "status" in segment.get("required", []):
+        segment["required"].remove("status")
+
+
+def renames_segments_path(doc: Doc) -> None:
+    paths = doc["paths"]
+    doc["paths"] = {("/segment-list" if p == "/segments" else p): i for p, i in paths.items()}
+
+
+def unstable(doc: Doc) -> None:
+    doc["info"]["version"] = "unstable"
+    schema = doc["components"]["parameters"]["ApiVersionHeader"]["schema"]
+    schema["enum"] = ["2024-04-01", "unstable"]
+    schema["default"] = "unstable"
+
+
+@dataclass(frozen=True)
+class Case:
+    edit: Callable[[Doc], None]
+    kinds: frozenset[str]  # every change reported is one of these
+    needed: frozenset[str]  # and these are among them
+    breaking: bool
+    written: bool  # make spec (no option) writes openapi.yaml
+
+
+CASES = {
+    "current": Case(unchanged, frozenset(), frozenset(), False, False),
+    "endpoint": Case(
+        adds_endpoint, frozenset({"endpoint-added"}), frozenset({"endpoint-added"}), False, True
+    ),
+    "429": Case(
+        adds_429_on_segments,
+        frozenset({"response-added"}),
+        frozenset({"response-added"}),
+        False,
+        True,
+    ),
+    "field+enum": Case(
+        adds_optional_field_and_enum_value,
+        frozenset({"response-property-added", "enum-value-added"}),
+        frozenset({"response-property-added", "enum-value-added"}),
+        False,
+        True,
+    ),
+    "removed-field": Case(
+        removes_segment_status,
+        frozenset({"response-property-removed"}),
+        frozenset({"response-property-removed"}),
+        True,
+        False,
+    ),
+    "rename": Case(
+        renames_segments_path,
+        frozenset({"endpoint-renamed", "endpoint-removed", "endpoint-added"}),
+        frozenset(),
+        True,
+        False,
+    ),
+}
+
+
+@pytest.fixture
+def original() -> bytes:
+    return SPEC_PATH.read_bytes()
+
+
+@pytest.fixture
+def spec(tmp_path: Path, original: bytes) -> Path:
+    path = tmp_path / "openapi.yaml"
+    path.write_bytes(original)
+    return path
+
+
+def source_for(edit: Callable[[Doc], None], tmp_path: Path) -> str:
+    doc = vendor_document()
+    edit(doc)
+    validate(doc)  # a plausible vendor document
+    path = tmp_path / "vendor.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = update_spec.main(list(argv))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return status, captured.out, captured.err
+
+
+def classified(source: str, spec: Path) -> list[spec_diff.Change]:
+    ours = spec_merge.strip_additions(specio.load(spec))
+    return spec_diff.compare(ours, specio.load(source))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_check_then_spec(
+    name: str,
+    spec: Path,
+    original: bytes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = CASES[name]
+    source = source_for(case.edit, tmp_path)
+    changes = classified(source, spec)
+    kinds = {c.kind for c in changes}
+    assert kinds <= case.kinds and case.needed <= kinds, changes
+    assert any(c.breaking for c in changes) is case.breaking
+    if name == "rename":
+        assert any("/segments" in c.location or "/segments" in c.detail for c in changes)
+        assert any("/segment-list" in c.location or "/segment-list" in c.detail for c in changes)
+
+    status, report, err = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    assert (status, err) == (int(case.breaking), "")
+    assert spec.read_bytes() == original
+    assert report.startswith(f"Vendor document: {source}\n")
+    assert spec_diff.render_text(changes) in report
+    if case.breaking:
+        assert "`make spec` refuses them without ALLOW_BREAKING=1" in report
+
+    status, out, err = run(capsys, "--url", source, "--spec", str(spec))
+    assert out.startswith(report)  # spec-check printed exactly what make spec prints
+    if case.breaking:
+        assert status == 1
+        assert "refusing" in err
+        assert "ALLOW_BREAKING=1" in err
+        assert spec.read_bytes() == original
+        status, out, err = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+    assert (status, err) == (0, "")
+    text = spec.read_text(encoding="utf-8")
+    if case.written or case.breaking:
+        assert f"wrote {spec}" in out
+        assert text.encode() != original
+    else:
+        assert "No differences." in out
+        assert f"{spec} unchanged" in out
+        assert text.encode() == original
+    merged = specio.parse(text)
+    validate(merged)
+    assert PROSE not in text
+    kept, before = spec_merge.marked(merged), spec_merge.marked(specio.parse(original.decode()))
+    assert set(kept) <= set(before)
+    for where in set(before) - set(kept):  # each one lost is named
+        assert f"vendor now provides {where};" in out or f"our addition {where} is" in out
+    # what the vendor changed is now in openapi.yaml, and nothing else moved
+    assert classified(source, spec) == []
+
+
+def test_new_endpoint_report_says_what_ci_will_ask_for(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_for(adds_endpoint, tmp_path)
+    status, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    assert status == 0
+    asks = report.split("What CI will ask for:\n", 1)[1]
+    line = next(x for x in asks.splitlines() if "GET /segments/{segment-id}" in x)
+    assert "get-segment" in line
+    for need in ("facade method", "cassette", "fake tenant route", "`make cassettes`"):
+        assert need in line
+
+
+def test_new_endpoint_and_new_response_get_our_placeholder_description(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def both(doc: Doc) -> None:
+        adds_endpoint(doc)
+        adds_429_on_segments(doc)
+
+    source = source_for(both, tmp_path)
+    status, out, _ = run(capsys, "--url", source, "--spec", str(spec))
+    assert status == 0
+    merged = specio.load(spec)
+    expected = "Added by the vendor in version 2024-04-01; not yet described here."
+    new_op = merged["paths"]["/segments/{segment-id}"]["get"]
+    assert new_op["responses"]["200"]["description"] == expected
+    assert "description" not in new_op  # not required: left for us to write
+    assert merged["paths"]["/segments"]["get"]["responses"]["429"]["description"] == expected
+    assert "note: GET /segments response 429: new, given a placeholder description" in out
+
+    # the placeholder is ours now: the same vendor document changes nothing more
+    again = spec.read_bytes()
+    assert run(capsys, "--url", source, "--spec", str(spec))[0] == 0
+    assert spec.read_bytes() == again
+
+
+def test_renamed_path_needs_allow_breaking_and_is_then_taken(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_for(renames_segments_path, tmp_path)
+    status, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    assert status == 1
+    asks = report.split("What CI will ask for:\n", 1)[1]
+    assert any("/segment-list" in x and "`make cassettes`" in x for x in asks.splitlines())
+    assert run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")[0] == 0
+    merged = specio.load(spec)
+    assert "/segments" not in merged["paths"]
+    answer = merged["paths"]["/segment-list"]["get"]["responses"]["200"]
+    assert PLACEHOLDER in answer["description"]
+
+
+# -- the api-version guard ------------------------------------------------------------------------
+
+
+def test_unstable_document_refused_then_taken_when_asked_for(
+    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_for(unstable, tmp_path)
+    status, report, err = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    assert status == 1
+    assert "api-version: found unstable" in report
+    assert "expected 2024-04-01" in report
+    assert "without API_VERSION=unstable" in report
+
+    status, out, err = run(capsys, "--url", source, "--spec", str(spec))
+    assert status == 1
+    assert spec.read_bytes() == original
+    assert out == report
+    assert err.count("\n") == 1
+    assert "api-version unstable" in err
+    assert "2024-04-01" in err
+    assert "API_VERSION=unstable" in err
+
+    status, out, err = run(
+        capsys, "--api-version", "2025-01-01", "--url", source, "--spec", str(spec)
+    )
+    assert status == 1
+    assert "API_VERSION=2025-01-01 was asked for" in err
+    assert spec.read_bytes() == original
+
+    status, out, err = run(
+        capsys, "--api-version", "unstable", "--url", source, "--spec", str(spec)
+    )
+    assert (status, err) == (0, "")
+    assert "openapi.yaml moves from 2024-04-01 to unstable" in out
+    merged = specio.load(spec)
+    validate(merged)
+    assert merged["info"]["version"] == "unstable"
+    header = merged["components"]["parameters"]["ApiVersionHeader"]["schema"]
+    assert header["default"] == "unstable"
+    assert header["enum"] == ["2024-04-01", "unstable"]
+
+
+def test_version_change_alone_is_not_reported_as_vendor_changes(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The version has its own line; it is not an enum change on every operation."""
+    source = source_for(unstable, tmp_path)
+    _, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    assert "No differences." in report
+
+
+def test_header_enum_alone_differing_is_a_version_difference(
+    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def enum_only(doc: Doc) -> None:
+        doc["components"]["parameters"]["ApiVersionHeader"]["schema"]["enum"].append("unstable")
+
+    source = source_for(enum_only, tmp_path)
+    assert run(capsys, "--check", "--url", source, "--spec", str(spec))[0] == 1
+    assert run(capsys, "--url", source, "--spec", str(spec))[0] == 1
+    assert spec.read_bytes() == original
+    argv = ["--api-version", "2024-04-01", "--url", source, "--spec", str(spec)]
+    assert run(capsys, *argv)[0] == 0
+
+
+# -- our marked responses (429 and friends) round-trip ----------------------------------------------
+
+
+def with_marked_429(doc: Doc) -> Doc:
+    """A synthetic openapi.yaml whose GET /segments carries a marked 429, as ours may."""
+    out = copy.deepcopy(doc)
+    out["paths"]["/segments"]["get"]["responses"]["429"] = {
+        "$ref": "#/components/responses/SyntheticTooMany",
+        spec_merge.MARK: "Synthetic: the vendor operation omits 429.",
+    }
+    out["components"]["responses"]["SyntheticTooMany"] = {
+        "description": "Over the rate limit.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+        spec_merge.MARK: "Synthetic: a response object the vendor lacks.",
+    }
+    return out
+
+
+def test_marked_response_entries_survive_strip_and_merge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = with_marked_429(specio.load(SPEC_PATH))
+    validate(ours)
+    stripped = spec_merge.strip_additions(ours)
+    assert "SyntheticTooMany" not in stripped["components"]["responses"]
+    responses = stripped["paths"]["/segments"]["get"]["responses"]
+    assert "429" not in responses or spec_merge.MARK not in responses["429"]
+    merged, notes = spec_merge.merge_documents(stripped, ours)
+    assert notes == []
+    assert specio.dump(merged) == specio.dump(ours)
+
+    spec = tmp_path / "openapi.yaml"
+    specio.save(ours, spec)
+    before = spec.read_bytes()
+    source = tmp_path / "vendor.json"
+    source.write_text(json.dumps(with_vendor_prose(stripped)), encoding="utf-8")
+    assert run(capsys, "--url", str(source), "--spec", str(spec))[0] == 0
+    assert spec.read_bytes() == before
+
+
+def test_vendor_shipping_a_429_takes_over_our_marked_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = with_marked_429(specio.load(SPEC_PATH))
+    spec = tmp_path / "openapi.yaml"
+    specio.save(ours, spec)
+    vendor = with_vendor_prose(spec_merge.strip_additions(ours))
+    adds_429_on_segments(vendor)
+    source = tmp_path / "vendor.json"
+    source.write_text(json.dumps(vendor), encoding="utf-8")
+    status, out, _ = run(capsys, "--url", str(source), "--spec", str(spec))
+    assert status == 0
+    assert "vendor now provides /paths//segments/get/responses/429" in out
+    merged = specio.load(spec)
+    validate(merged)
+    answer = merged["paths"]["/segments"]["get"]["responses"]["429"]
+    assert spec_merge.MARK not in answer
+    assert PROSE not in json.dumps(merged)
