@@ -28,8 +28,9 @@ spec: $(STAMP)
 	$(PY) scripts/update_spec.py $(SPEC_ARGS)
 	$(PY) scripts/generate.py
 
-# The report `make spec` would print, writing nothing: exit 1 if anything is breaking or
-# the api-version differs, 2 if the document is unusable.
+# The report `make spec` would print, writing nothing. The script exits 1 if anything is
+# breaking or the api-version differs, 2 if the document is unusable; make reports that as
+# "Error 1" / "Error 2" and itself exits 2 for either.
 spec-check: $(STAMP)
 	$(PY) scripts/update_spec.py --check $(SPEC_ARGS)
 

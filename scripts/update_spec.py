@@ -66,7 +66,10 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, Refused):
         return str(exc)
     ref = getattr(exc, "ref", None)  # referencing.Unresolvable: name the ref, not the doc
-    text = f"unresolvable $ref {ref}" if isinstance(ref, str) else str(exc)
+    if isinstance(ref, str):
+        text = f"unresolvable $ref {'#' if ref.startswith('/') else ''}{ref}"
+    else:
+        text = str(exc)
     first = text.strip().splitlines()[0] if text.strip() else "(no message)"
     if len(first) > MAX_DETAIL:
         first = first[: MAX_DETAIL - 3] + "..."
