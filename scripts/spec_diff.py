@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -118,7 +119,12 @@ class _Differ(OperationDiffer):
         # A client pinned to a server URL that went away cannot reach the API; a new one
         # is only another place it could go.
         def urls(doc: dict[str, Any]) -> list[str]:
-            return [str(s.get("url", "")).rstrip("/") for s in doc.get("servers") or []]
+            # `{tenant}`, `{tenant-id}` and the vendor's literal `<tenant-id>` are all a
+            # placeholder the caller fills in: only the fixed parts of a URL are compared.
+            return [
+                re.sub(r"\{[^}]*\}|<[^>]*>", "{}", str(s.get("url", ""))).rstrip("/")
+                for s in doc.get("servers") or []
+            ]
 
         old, new = urls(self.old), urls(self.new)
         gone = [u for u in old if u not in new]

@@ -218,6 +218,18 @@ def test_server_added_removed_and_changed() -> None:
     assert rows(base(), slash) == set()
 
 
+def test_server_placeholders_compare_by_position_whatever_their_spelling() -> None:
+    """Our document says `{tenant}` where the vendor writes a literal `<tenant-id>`."""
+
+    def tenant(url: str) -> Callable[[Doc], None]:
+        return lambda d: d["servers"].append({"url": url, "variables": {"t": {"default": "x"}}})
+
+    ours = changed(tenant("https://{t}.example.com/api"))
+    vendor = changed(tenant("https://<tenant-id>.example.com/api"))
+    assert rows(ours, vendor) == set()
+    assert rows(vendor, ours) == set()
+
+
 # -- request bodies and media types --------------------------------------------------------------
 
 
