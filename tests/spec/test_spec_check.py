@@ -1,0 +1,176 @@
+"""`make spec-check` (update_spec.py --check): the report `make spec` would print, nothing
+written, and an exit status CI can act on: 0 nothing to refuse, 1 breaking or another
+api-version, 2 unusable input. Also that the Makefile passes SPEC_URL, ALLOW_BREAKING and
+API_VERSION through to both targets.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spec_merge
+import specio
+import update_spec
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC_PATH = REPO / "openapi.yaml"
+
+
+def vendor(edit: Any = None) -> dict[str, Any]:
+    doc: dict[str, Any] = spec_merge.strip_additions(specio.load(SPEC_PATH))
+    if edit:
+        edit(doc)
+    return doc
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "spec" / "openapi.yaml"
+    path.parent.mkdir()
+    path.write_bytes(SPEC_PATH.read_bytes())
+    return path
+
+
+def check(
+    capsys: pytest.CaptureFixture[str], spec: Path, tmp_path: Path, doc: Any, *extra: str
+) -> tuple[int, str, str]:
+    source = tmp_path / "vendor.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    before = (spec.read_bytes(), spec.stat().st_mtime_ns)
+    status = update_spec.main(["--check", "--url", str(source), "--spec", str(spec), *extra])
+    assert (spec.read_bytes(), spec.stat().st_mtime_ns) == before  # nothing written, ever
+    assert [p.name for p in spec.parent.iterdir()] == ["openapi.yaml"]
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def add_field(doc: dict[str, Any]) -> None:
+    doc["components"]["schemas"]["Segment"]["properties"]["folder"] = {"type": "string"}
+
+
+def drop_field(doc: dict[str, Any]) -> None:
+    segment = doc["components"]["schemas"]["Segment"]
+    del segment["properties"]["name"]
+    if "name" in segment.get("required", []):
+        segment["required"].remove("name")
+
+
+def unstable(doc: dict[str, Any]) -> None:
+    doc["info"]["version"] = "unstable"
+    schema = doc["components"]["parameters"]["ApiVersionHeader"]["schema"]
+    schema.update({"enum": ["2024-04-01", "unstable"], "default": "unstable"})
+
+
+def test_no_difference_exits_0_and_says_so(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = check(capsys, spec, tmp_path, vendor())
+    assert (status, err) == (0, "")
+    assert "api-version: 2024-04-01" in out
+    assert "as in openapi.yaml" in out
+    assert "No differences." in out
+    assert out.endswith("What CI will ask for:\n  nothing\n")
+
+
+def test_non_breaking_change_exits_0_and_writes_nothing(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = check(capsys, spec, tmp_path, vendor(add_field))
+    assert status == 0
+    assert "response-property-added" in out
+    assert "wrote" not in out
+
+
+def test_breaking_change_exits_1_even_with_allow_breaking(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = check(capsys, spec, tmp_path, vendor(drop_field))
+    assert (status, err) == (1, "")
+    assert "response-property-removed" in out
+    assert "`make spec` refuses them without ALLOW_BREAKING=1" in out
+    status, out, _ = check(capsys, spec, tmp_path, vendor(drop_field), "--allow-breaking")
+    assert status == 1  # still breaking: the check reports, the option only changes make spec
+    assert "taken as asked (ALLOW_BREAKING=1)" in out
+
+
+def test_other_api_version_exits_1_naming_both(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = check(capsys, spec, tmp_path, vendor(unstable))
+    assert (status, err) == (1, "")
+    assert "api-version: found unstable" in out
+    assert "expected 2024-04-01" in out
+    assert "`make spec` refuses it without API_VERSION=unstable" in out
+    status, out, _ = check(capsys, spec, tmp_path, vendor(unstable), "--api-version", "unstable")
+    assert status == 1
+    assert "openapi.yaml moves from 2024-04-01 to unstable" in out
+
+
+def test_unusable_input_exits_2(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = check(capsys, spec, tmp_path, ["not", "a", "document"])
+    assert (status, out) == (2, "")
+    assert err.startswith("make spec-check: cannot use ")
+
+
+def test_report_is_what_make_spec_prints(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for edit in (add_field, drop_field, unstable):
+        _, report, _ = check(capsys, spec, tmp_path, vendor(edit))
+        source = str(tmp_path / "vendor.json")
+        assert update_spec.main(["--url", source, "--spec", str(spec)]) in (0, 1)
+        assert capsys.readouterr().out.startswith(report)
+        spec.write_bytes(SPEC_PATH.read_bytes())
+
+
+def test_default_source_is_the_vendor_url(
+    spec: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def fetch(source: str) -> str:
+        asked.append(source)
+        return json.dumps(vendor())
+
+    monkeypatch.setattr(update_spec, "fetch", fetch)
+    assert update_spec.main(["--check", "--spec", str(spec)]) == 0
+    assert asked == [update_spec.DEFAULT_URL]
+    assert update_spec.DEFAULT_URL.startswith("https://docs.amperity.com/")
+    assert update_spec.DEFAULT_URL.endswith("control-plane-2024-04-01-openapi.json")
+    assert capsys.readouterr().out.startswith(f"Vendor document: {update_spec.DEFAULT_URL}\n")
+
+
+def make_commands(target: str, *assignments: str) -> str:
+    """The commands `make TARGET` would run, not running them (the venv counts as built)."""
+    proc = subprocess.run(
+        ["make", "-s", "-n", "-o", ".venv/.installed", "-C", str(REPO), target, *assignments],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_makefile_passes_the_options_through() -> None:
+    plain = make_commands("spec-check")
+    assert "scripts/update_spec.py --check" in plain
+    assert "--url" not in plain
+    assert "--allow-breaking" not in plain
+    assert "--api-version" not in plain
+    full = ("SPEC_URL=/tmp/v 1.json", "ALLOW_BREAKING=1", "API_VERSION=unstable")
+    for target in ("spec", "spec-check"):
+        commands = make_commands(target, *full)
+        assert "--url '/tmp/v 1.json'" in commands
+        assert "--allow-breaking" in commands
+        assert "--api-version 'unstable'" in commands
+    assert "scripts/generate.py" in make_commands("spec")
+    assert "generate.py" not in make_commands("spec-check")  # writes nothing
