@@ -66,6 +66,9 @@ DEFAULT_NOTE = "vendor defaults are example values; a client that sends defaults
 
 @dataclass(frozen=True)
 class Change:
+    """One difference: `kind` names the rule, `breaking` is its verdict under the policy,
+    `location` starts with "METHOD /path" for anything inside an operation."""
+
     kind: str
     breaking: bool
     location: str
@@ -239,6 +242,11 @@ class OperationDiffer:
         for code in sorted(old_r.keys() & new_r.keys()):
             loc = f"{key} response {code}"
             old_c, new_c = self.content(self.old, old_r[code]), self.content(self.new, new_r[code])
+            # A body a client reads going away breaks it; one appearing can be ignored.
+            if old_c and not new_c:
+                self.add("response-body-removed", True, loc, "response body removed")
+            elif new_c and not old_c:
+                self.add("response-body-added", False, loc, "response body added")
             self.media_types(loc, old_c, new_c)
             self.headers(loc, old_r[code], new_r[code])
             old_s = self.body_schema(self.old, old_r[code])

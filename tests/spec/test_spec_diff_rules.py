@@ -360,6 +360,15 @@ def test_success_code_removed_is_breaking_error_code_removal_is_reported() -> No
     assert rows(no_400, base()) == {("response-added", False, f"{LIST} response 400")}
 
 
+def test_response_body_removed_is_breaking_and_added_is_not() -> None:
+    def bodiless(doc: Doc) -> None:
+        op(doc, "/runs/{run-id}")["responses"]["200"].pop("content")
+
+    new = changed(bodiless)
+    assert rows(base(), new) == {("response-body-removed", True, f"{ONE} response 200")}
+    assert rows(new, base()) == {("response-body-added", False, f"{ONE} response 200")}
+
+
 # -- formats -------------------------------------------------------------------------------------
 
 
