@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from amperity_api.models import Segment
 
+from amperity_facade._cli._csv import declared_columns
 from amperity_facade.testing import FakeAmperity, Fault
 
 from .conftest import SMALL, Run, process_env
@@ -89,7 +91,7 @@ def test_a_replaced_file_keeps_its_permissions(
     with umask(0o022):
         result = run("segments", "list", "--output", str(target))
     assert result.code == 0, result.err
-    assert target.read_text().startswith("id,name,status\n")
+    assert target.read_text().startswith(",".join(declared_columns(Segment)) + "\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 

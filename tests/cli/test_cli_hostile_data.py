@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from amperity_api.models import IngestJobDetails, Segment
+
+from amperity_facade._cli._csv import declared_columns
 
 from .conftest import Run, Stub
 
@@ -44,7 +47,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(stub_api: Stub, run: 
 def test_csv_header_from_the_server_is_neutralised_too(stub_api: Stub, run: Run) -> None:
     stub_api(segments({"id": "seg-1", "name": "n", "status": "active", "=evil": 1}))
     result = run("segments", "list", "--format", "csv")
-    assert result.out.splitlines()[0] == "id,name,status,'=evil"
+    assert result.out.splitlines()[0] == ",".join([*declared_columns(Segment), "'=evil"])
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "table"])
@@ -80,7 +83,7 @@ def test_ingest_jobs_csv_keeps_tables_in_one_json_column(env: pytest.MonkeyPatch
     jobs = [json.loads(line) for line in run("ingest-jobs", "list", *window).out.splitlines()]
     result = run("ingest-jobs", "list", *window, "--format", "csv")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0] == "id,workflow_id,tables"
+    assert result.out.splitlines()[0] == ",".join(declared_columns(IngestJobDetails))
     rows = list(csv.DictReader(io.StringIO(result.out, newline="")))
     assert jobs and len(rows) == len(jobs)
     assert [json.loads(row["tables"]) for row in rows] == [job["tables"] for job in jobs]
