@@ -172,19 +172,57 @@ def describe_new(doc: dict[str, Any], version: str) -> list[str]:
     return filled
 
 
+def renamed_paths(changes: list[spec_diff.Change]) -> dict[str, str]:
+    """New path -> old path, from the classifier's renames (detail "OLD -> NEW")."""
+    out: dict[str, str] = {}
+    for change in changes:
+        old, sep, new = change.detail.partition(" -> ")
+        if change.kind.endswith("-renamed") and sep and old.startswith("/") and new.startswith("/"):
+            out[new.strip()] = old.strip()
+    return out
+
+
+def _following_renames(
+    ours: dict[str, Any], vendor: dict[str, Any], renames: dict[str, str]
+) -> tuple[dict[str, Any], set[str]]:
+    """Our document with each renamed path item also filed, in its place, under its new
+    path; and the old paths so carried over."""
+    paths, theirs = ours.get("paths"), vendor.get("paths")
+    if not renames or not isinstance(paths, dict) or not isinstance(theirs, dict):
+        return ours, set()
+    new_for = {
+        old: new
+        for new, old in renames.items()
+        if old in paths and new not in paths and new in theirs
+    }
+    if not new_for:
+        return ours, set()
+    view: dict[str, Any] = {}
+    for path, item in paths.items():
+        view[path] = item
+        if path in new_for:
+            view[new_for[path]] = item
+    return {**ours, "paths": view}, set(new_for)
+
+
 def merge_documents(
-    vendor: dict[str, Any], ours: dict[str, Any]
+    vendor: dict[str, Any], ours: dict[str, Any], renames: dict[str, str] | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """The merged document, in our top-level order, and notes on additions taken over."""
+    """The merged document, in our top-level order, and notes on additions taken over.
+
+    `renames` (new path -> old path) lets our prose and additions follow a renamed path.
+    """
     notes: list[str] = []
-    merged = merge(vendor, ours, notes)
+    view, moved = _following_renames(ours, vendor, renames or {})
+    merged = merge(vendor, view, notes)
     info = copy.deepcopy(ours.get("info", {}))
     info["version"] = (vendor.get("info") or {}).get("version", info.get("version"))
     merged["info"] = info
     if "servers" in ours:
         merged["servers"] = copy.deepcopy(ours["servers"])
     provided = {n.split(" ")[3].rstrip(";") for n in notes}
-    for where in sorted(set(marked(ours)) - set(marked(merged)) - provided):
+    gone = set(marked(view)) - set(marked(merged)) - provided
+    for where in sorted(w for w in gone if not _under(w, moved)):
         if not any(where.startswith(f"{p}/") for p in provided):
             notes.append(f"our addition {where} is dropped: the vendor removed what it sat in")
     for where in describe_new(merged, str(info.get("version"))):
@@ -192,6 +230,11 @@ def merge_documents(
     ordered = {k: merged[k] for k in TOP_ORDER if k in merged}
     ordered.update({k: v for k, v in merged.items() if k not in ordered})
     return ordered, notes
+
+
+def _under(where: str, paths: set[str]) -> bool:
+    """Whether a marked location sits in one of these (renamed, so carried) path items."""
+    return any(where == f"/paths/{p}" or where.startswith(f"/paths/{p}/") for p in paths)
 
 
 def marked(node: Any, where: str = "") -> list[str]:

@@ -29,7 +29,7 @@ from typing import Any
 import spec_diff
 import spec_report
 import specio
-from spec_merge import NAME_MAPS, marked, merge_documents, strip_additions
+from spec_merge import NAME_MAPS, marked, merge_documents, renamed_paths, strip_additions
 
 __all__ = ["DEFAULT_URL", "NAME_MAPS", "main", "marked", "merge_documents", "strip_additions"]
 
@@ -121,7 +121,7 @@ def main(argv: list[str]) -> int:
         )
         report = spec_report.render(args.url, changes, vendor, ours, verdict, args.allow_breaking)
         step = "cannot merge the vendor document into ours"
-        merged, notes = merge_documents(vendor, ours)
+        merged, notes = merge_documents(vendor, ours, renamed_paths(changes))
         step = "the merged document does not validate (openapi.yaml left as it was)"
         validate(merged, "merged document")
         text = specio.dump(merged)

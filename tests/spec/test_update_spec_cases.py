@@ -245,7 +245,8 @@ def test_check_then_spec(
     merged = specio.parse(text)
     validate(merged)
     assert PROSE not in text
-    kept, before = spec_merge.marked(merged), spec_merge.marked(specio.parse(original.decode()))
+    kept = [w.replace("/segment-list", "/segments") for w in spec_merge.marked(merged)]
+    before = spec_merge.marked(specio.parse(original.decode()))
     assert set(kept) <= set(before)
     for where in set(before) - set(kept):  # each one lost is named
         assert f"vendor now provides {where};" in out or f"our addition {where} is" in out
@@ -290,19 +291,44 @@ def test_new_endpoint_and_new_response_get_our_placeholder_description(
     assert spec.read_bytes() == again
 
 
-def test_renamed_path_needs_allow_breaking_and_is_then_taken(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_renamed_path_needs_allow_breaking_and_our_prose_and_additions_follow_it(
+    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = source_for(renames_segments_path, tmp_path)
     status, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
     assert status == 1
     asks = report.split("What CI will ask for:\n", 1)[1]
     assert any("/segment-list" in x and "`make cassettes`" in x for x in asks.splitlines())
-    assert run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")[0] == 0
-    merged = specio.load(spec)
+    status, out, _ = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+    assert status == 0
+    merged, ours = specio.load(spec), specio.parse(original.decode())
     assert "/segments" not in merged["paths"]
-    answer = merged["paths"]["/segment-list"]["get"]["responses"]["200"]
-    assert PLACEHOLDER in answer["description"]
+    # the classifier pairs the rename (endpoint-renamed, "OLD -> NEW"), so the path item is
+    # ours, under its new name: descriptions, marked responses and all, in the same place
+    assert merged["paths"]["/segment-list"] == ours["paths"]["/segments"]
+    assert list(merged["paths"]) == [
+        "/segment-list" if p == "/segments" else p for p in ours["paths"]
+    ]
+    assert "is dropped" not in out
+
+
+def test_removed_path_names_the_additions_that_go_with_it(
+    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def removes_segments(doc: Doc) -> None:
+        del doc["paths"]["/segments"]
+
+    source = source_for(removes_segments, tmp_path)
+    status, out, _ = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+    assert status == 0
+    lost = [
+        w
+        for w in spec_merge.marked(specio.parse(original.decode()))
+        if w.startswith("/paths//segments/")
+    ]
+    for where in lost:
+        assert f"note: our addition {where} is dropped" in out
+    validate(specio.load(spec))
 
 
 # -- the api-version guard ------------------------------------------------------------------------

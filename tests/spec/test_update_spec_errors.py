@@ -143,7 +143,7 @@ def vendor_source(tmp_path: Path, edit: Any = None) -> str:
 def test_merged_document_failing_validation_is_reported_not_raised(
     spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_merge(vendor: Any, ours: Any) -> tuple[dict[str, Any], list[str]]:
+    def broken_merge(vendor: Any, ours: Any, *_: Any) -> tuple[dict[str, Any], list[str]]:
         doc = json.loads(json.dumps(ours))
         del doc["paths"]["/segments"]["get"]["responses"]
         return doc, []
