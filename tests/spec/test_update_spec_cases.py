@@ -3,10 +3,10 @@
 Each vendor document is built here from openapi.yaml itself (its vendor part, with every
 description and summary replaced by vendor-style prose), then edited the way the vendor
 would: a new endpoint, a 429 on GET /segments, an optional response field plus an enum
-value, a removed response field, a renamed path, the `unstable` document. Each runs
-through `update_spec.main` on a temporary copy of openapi.yaml, first as `--check`, then
-as `make spec`; the report, the exit status and what is written are checked, and every
-written document must validate. Only the interface of spec_diff is relied on: the kinds
+value, a removed response field, a renamed path (the `unstable` document is in
+test_update_spec_version). Each runs through `update_spec.main` on a temporary copy of
+openapi.yaml, first as `--check`, then as `make spec`; the report, the exit status and
+what is written are checked, and every written document must validate. Only the interface of spec_diff is relied on: the kinds
 and `breaking` flags it documents, never its wording.
 """
 
@@ -112,13 +112,6 @@ def removes_segment_status(doc: Doc) -> None:
 def renames_segments_path(doc: Doc) -> None:
     paths = doc["paths"]
     doc["paths"] = {("/segment-list" if p == "/segments" else p): i for p, i in paths.items()}
-
-
-def unstable(doc: Doc) -> None:
-    doc["info"]["version"] = "unstable"
-    schema = doc["components"]["parameters"]["ApiVersionHeader"]["schema"]
-    schema["enum"] = ["2024-04-01", "unstable"]
-    schema["default"] = "unstable"
 
 
 @dataclass(frozen=True)
@@ -329,71 +322,6 @@ def test_removed_path_names_the_additions_that_go_with_it(
     for where in lost:
         assert f"note: our addition {where} is dropped" in out
     validate(specio.load(spec))
-
-
-# -- the api-version guard ------------------------------------------------------------------------
-
-
-def test_unstable_document_refused_then_taken_when_asked_for(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    source = source_for(unstable, tmp_path)
-    status, report, err = run(capsys, "--check", "--url", source, "--spec", str(spec))
-    assert status == 1
-    assert "api-version: found unstable" in report
-    assert "expected 2024-04-01" in report
-    assert "without API_VERSION=unstable" in report
-
-    status, out, err = run(capsys, "--url", source, "--spec", str(spec))
-    assert status == 1
-    assert spec.read_bytes() == original
-    assert out == report
-    assert err.count("\n") == 1
-    assert "api-version unstable" in err
-    assert "2024-04-01" in err
-    assert "API_VERSION=unstable" in err
-
-    status, out, err = run(
-        capsys, "--api-version", "2025-01-01", "--url", source, "--spec", str(spec)
-    )
-    assert status == 1
-    assert "API_VERSION=2025-01-01 was asked for" in err
-    assert spec.read_bytes() == original
-
-    status, out, err = run(
-        capsys, "--api-version", "unstable", "--url", source, "--spec", str(spec)
-    )
-    assert (status, err) == (0, "")
-    assert "openapi.yaml moves from 2024-04-01 to unstable" in out
-    merged = specio.load(spec)
-    validate(merged)
-    assert merged["info"]["version"] == "unstable"
-    header = merged["components"]["parameters"]["ApiVersionHeader"]["schema"]
-    assert header["default"] == "unstable"
-    assert header["enum"] == ["2024-04-01", "unstable"]
-
-
-def test_version_change_alone_is_not_reported_as_vendor_changes(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The version has its own line; it is not an enum change on every operation."""
-    source = source_for(unstable, tmp_path)
-    _, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
-    assert "No differences." in report
-
-
-def test_header_enum_alone_differing_is_a_version_difference(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def enum_only(doc: Doc) -> None:
-        doc["components"]["parameters"]["ApiVersionHeader"]["schema"]["enum"].append("unstable")
-
-    source = source_for(enum_only, tmp_path)
-    assert run(capsys, "--check", "--url", source, "--spec", str(spec))[0] == 1
-    assert run(capsys, "--url", source, "--spec", str(spec))[0] == 1
-    assert spec.read_bytes() == original
-    argv = ["--api-version", "2024-04-01", "--url", source, "--spec", str(spec)]
-    assert run(capsys, *argv)[0] == 0
 
 
 # -- our marked responses (429 and friends) round-trip ----------------------------------------------
