@@ -3,20 +3,28 @@ body is what openapi.yaml declares, and whether every operation is covered.
 
 Used by tests/contract (cassettes) and usable on any list of (method, path, status, body).
 Statuses an operation does not declare (429, 503, 409...) must still carry ErrorResponse.
+
+Coverage (`uncovered`) is the one place a new vendor endpoint is reported: the vendor may
+add one at any time, and the message says everything that is missing for it in one line,
+so other tests ignore operations that are not covered yet instead of failing with diffs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import openapi_schema_validator as oas
 import specio
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from amperity_facade._operations import FACADE_METHODS
+from amperity_facade.testing import _routes
 
 METHODS = ("get", "put", "post", "delete", "patch")
 BASE = "urn:amperity-openapi"
@@ -96,3 +104,48 @@ class Contract:
             f"{op.operation_id} {status} at /{'/'.join(map(str, e.absolute_path))}: {e.message}"
             for e in validator.iter_errors(body)
         ]
+
+
+class Recorded(Protocol):
+    """An exchange as tests/contract loads it from a cassette."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+def fake_routes(method: str, path: str) -> str | None:
+    """The operationId the fake tenant's route table gives this request (path without /api)."""
+    route = _routes.resolve(_routes.API_PREFIX + path)
+    return None if route is None else route.methods.get(method.upper())
+
+
+def uncovered(
+    contract: Contract,
+    recorded: Sequence[Recorded],
+    *,
+    facade: Mapping[str, str] = FACADE_METHODS,
+    fake: Callable[[str, str], str | None] = fake_routes,
+) -> list[str]:
+    """One line per operation of openapi.yaml lacking a facade method, a fake tenant route or
+    a cassette, naming what is missing and how to add it."""
+    out = []
+    for op in contract.operations:
+        missing = []
+        if op.operation_id not in facade:
+            missing.append("no facade method (FACADE_METHODS in amperity_facade/_operations.py)")
+        if fake(op.method, re.sub(r"\{[^}]+\}", "x", op.template)) != op.operation_id:
+            missing.append("no fake tenant route (amperity_facade/testing/_routes.py)")
+        if not any(contract.operation_for(e.method, e.path) == op for e in recorded):
+            missing.append(
+                "no cassette (add a scenario to scripts/cassette_scenarios.py, then record it"
+                " with `make cassettes`, i.e. scripts/record_cassettes.py)"
+            )
+        if missing:
+            out.append(
+                f"{op.operation_id} ({op.method} {op.template}) is in openapi.yaml but not"
+                f" covered: {'; '.join(missing)}"
+            )
+    return out
