@@ -3,7 +3,9 @@ against the schema the spec declares for that operation and status.
 
 Every status the fake answers (405, 409, 429 and 503 included, marked as our additions) must be
 declared for that operation and carry the ErrorResponse envelope; every declared one must be
-produced. Adding an operation to the spec without a scenario here fails.
+produced. An operation the fake routes without a scenario here fails; one the fake does not
+route yet (a new vendor endpoint) is left to tests/contract's coverage check, which names
+everything missing for it at once.
 Validation is stricter than the spec in one way: object schemas that leave
 additionalProperties open (Workflow, WorkflowTaskInstance) are closed here, because the fake
 promises to send exactly the declared fields.
@@ -16,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import openapi_schema_validator as oas
@@ -25,7 +27,7 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from amperity_facade.testing import FakeAmperity, Fault
+from amperity_facade.testing import FakeAmperity, Fault, OperationName
 
 REPO = Path(__file__).parents[2]
 SPEC: dict[str, Any] = yaml.safe_load((REPO / "openapi.yaml").read_text(encoding="utf-8"))
@@ -67,7 +69,9 @@ def spec_operations() -> dict[str, tuple[str, str]]:
     return found
 
 
-OPERATIONS = spec_operations()
+SPEC_OPERATIONS = spec_operations()
+FAKE_OPERATIONS = frozenset(get_args(OperationName))
+OPERATIONS = {k: v for k, v in SPEC_OPERATIONS.items() if k in FAKE_OPERATIONS}
 PATHS = {
     item[method]["operationId"]: path
     for path, item in SPEC["paths"].items()
@@ -283,8 +287,8 @@ def scene(make_client: MakeClient) -> Iterator[Scene]:
 
 
 def test_spec_is_what_the_fake_implements() -> None:
-    assert len(OPERATIONS) == 11
-    assert set(SCENARIOS) == set(OPERATIONS), "every spec operation needs a scenario"
+    assert FAKE_OPERATIONS.issubset(SPEC_OPERATIONS), "the fake serves operations the spec lacks"
+    assert set(SCENARIOS) == set(OPERATIONS), "every operation the fake serves needs a scenario"
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))

@@ -176,13 +176,15 @@ def test_set_deprecation_refuses_unknown_operation(fake: FakeAmperity) -> None:
 
 
 def test_operation_names_are_the_spec_operation_ids() -> None:
+    """Every name the fake knows is a spec operationId. A spec operation the fake does not
+    serve yet (a new vendor endpoint) is reported by tests/contract's coverage check."""
     ids = {
         operation["operationId"]
         for item in SPEC["paths"].values()
         for operation in item.values()
         if isinstance(operation, dict) and "operationId" in operation
     }
-    assert set(ALL_OPERATIONS) == ids
+    assert set(ALL_OPERATIONS) <= ids
 
 
 def test_signatures_use_the_literal_types() -> None:
