@@ -63,9 +63,10 @@ class TokenBook:
             raise ApiError(400, "client_id and client_secret are required")
         if claimed != tenant:
             raise ApiError(401, f"unknown tenant {claimed!r}")
+        # Bytes, because compare_digest raises TypeError on non-ASCII str: a 500 for bad input.
         if not (
-            secrets.compare_digest(client_id, self.client_id)
-            and secrets.compare_digest(client_secret, self.client_secret)
+            secrets.compare_digest(client_id.encode(), self.client_id.encode())
+            and secrets.compare_digest(client_secret.encode(), self.client_secret.encode())
         ):
             raise ApiError(401, "invalid client credentials")
         issued = secrets.token_urlsafe(32)
