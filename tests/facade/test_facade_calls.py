@@ -217,10 +217,11 @@ def test_unreadable_run_answer_is_not_resent(api: MockAPI, client: Amperity) -> 
 
 
 def test_unknown_fields_stay_reachable(api: MockAPI, client: Amperity) -> None:
-    api.on("GET", "/segments", page([{**SEG, "size": 12, "status": "brand-new"}]))
+    # A name the vendor will not declare, so the field stays unknown after spec updates.
+    api.on("GET", "/segments", page([{**SEG, "zz_undeclared": 12, "status": "brand-new"}]))
     (segment,) = list(client.segments.list())
     assert segment.status == "brand-new"
-    assert segment.additional_properties == {"size": 12}
+    assert segment.additional_properties == {"zz_undeclared": 12}
 
 
 def test_deprecation_warns_once_per_operation_and_version(
