@@ -45,8 +45,23 @@ from .errors import APIResponseValidationError, ConfigurationError
 
 T = TypeVar("T")
 M = TypeVar("M")
-RUN_MODES = ("source", "refresh", "full")
-VIEWS = ("overview", "verbose")
+
+
+def run_modes() -> tuple[str, ...]:
+    """The run modes openapi.yaml declares, read from the generated enum: a value the vendor
+    adds reaches users with `make spec`, not with a second list to keep in step."""
+    from amperity_api.models.workflow_run_request_run_mode import (
+        WORKFLOW_RUN_REQUEST_RUN_MODE_VALUES,
+    )
+
+    return tuple(sorted(WORKFLOW_RUN_REQUEST_RUN_MODE_VALUES))
+
+
+def views() -> tuple[str, ...]:
+    """The workflow views openapi.yaml declares (see run_modes)."""
+    from amperity_api.models.get_workflow_view import GET_WORKFLOW_VIEW_VALUES
+
+    return tuple(sorted(GET_WORKFLOW_VIEW_VALUES))
 
 
 @dataclass(frozen=True)
@@ -376,8 +391,8 @@ def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
     from amperity_api.models.workflow import Workflow
 
     workflow_id = check_id(workflow_id, "workflow_id")
-    if view is not None and view not in VIEWS:
-        raise ConfigurationError(f"view must be one of {VIEWS}, got {view!r}")
+    if view is not None and view not in views():
+        raise ConfigurationError(f"view must be one of {views()}, got {view!r}")
     kwargs = get_workflow._get_kwargs(workflow_id, view=_unset(view))  # type: ignore[arg-type]
     return Call("get-workflow", kwargs, _parser(get_workflow, Workflow))
 
@@ -395,8 +410,8 @@ def start_run(
     from amperity_api.models.workflow_run_request import WorkflowRunRequest
 
     config_id = check_id(config_id, "config_id")
-    if run_mode is not None and run_mode not in RUN_MODES:
-        raise ConfigurationError(f"run_mode must be one of {RUN_MODES} or None, got {run_mode!r}")
+    if run_mode is not None and run_mode not in run_modes():
+        raise ConfigurationError(f"run_mode must be one of {run_modes()} or None, got {run_mode!r}")
     if range_to is not None and range_from is None:
         raise ConfigurationError("range_to needs range_from: give both, or range_from alone")
     lo = optional_datetime(range_from, "range_from")

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from .._dates import to_datetime
-from .._operations import RUN_MODES
+from .._operations import run_modes
 from ..errors import ConfigurationError
 from . import _commands, _demo, _fake_server
 from ._output import FORMATS
@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("config_id", metavar="CONFIG_ID", help="e.g. cg-..., og-..., cc-...")
     run.add_argument("--range-from", type=_time, metavar="TIME", help=TIME_HELP)
     run.add_argument("--range-to", type=_time, metavar="TIME", help=TIME_HELP)
-    run.add_argument("--run-mode", choices=RUN_MODES)  # the library's list: one place to update
+    run.add_argument("--run-mode", choices=run_modes())  # what openapi.yaml declares
     run.add_argument("--wait", action="store_true", help="follow it until it ends")
     run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="with --wait (3600)")
     run.add_argument("--poll-interval", type=_seconds, metavar="SECONDS", help="longest pause (10)")
