@@ -120,12 +120,17 @@ def static(fake: FakeProcess) -> dict[str, Any]:
 
 
 def oauth(fake: FakeProcess) -> dict[str, Any]:
+    """OAuth settings with room for bad luck: with 503s injected every few requests and
+    8-16 exports interleaved, one call's retry can land on the next injected 503, and a 401
+    replay after `expire` spends budget too. The default three retries could run out, which
+    is the policy working, not what these tests are about (no 429, every item once)."""
     info = fake.info
     return {
         "tenant": info["tenant"],
         "client_id": info["client_id"],
         "client_secret": info["client_secret"],
         "base_url": info["base_url"],
+        "max_retries": 10,
     }
 
 
