@@ -5,6 +5,9 @@ One renderer for both targets, so `make spec-check` previews exactly what `make 
 would say. The api-version guard lives here too: the vendor publishes one document per
 api-version (`2024-04-01`, `unstable`), and taking the wrong one silently would move every
 call of the facade to another version, so a different version is refused unless asked for.
+A document whose info.version and header default are ours, and whose header enum keeps ours
+but lists more values (the vendor may add one without notice), is still for our version:
+the extra values are a note on the version line.
 """
 
 from __future__ import annotations
@@ -52,6 +55,22 @@ class Version:
         if self.enum:
             parts.append("header enum " + "|".join(self.enum))
         return f"{self.info}" + (f" ({', '.join(parts)})" if parts else "")
+
+    def states(self, other: Version) -> bool:
+        """Whether this document still states `other`'s api-version: the same info.version
+        and header default, and a header enum that keeps every value of `other`'s (the
+        vendor may list more values there, e.g. `unstable`, without notice)."""
+        return (
+            self.info is not None
+            and self.info == other.info
+            and self.defaults == other.defaults
+            and (not self.enum or self.info in self.enum)
+            and set(other.enum) <= set(self.enum)
+        )
+
+    def extra_values(self, other: Version) -> tuple[str, ...]:
+        """Header enum values listed here but not in `other`."""
+        return tuple(v for v in self.enum if v not in other.enum)
 
     def is_only(self, wanted: str) -> bool:
         """Whether the document is for `wanted`: info, header default and enum agree."""
@@ -118,15 +137,26 @@ class Verdict:
 
     @property
     def differs(self) -> bool:
-        return self.found != self.expected
+        return not self.found.states(self.expected)
 
     @property
     def taken(self) -> bool:
         return self.differs and self.wanted is not None and self.found.is_only(self.wanted)
 
+    @property
+    def single(self) -> bool:
+        """Whether the vendor document states one api-version (so API_VERSION can take it)."""
+        return self.found.info is not None and self.found.is_only(self.found.info)
+
     def line(self) -> str:
         if not self.differs:
-            return f"api-version: {self.found.describe()}, as in openapi.yaml"
+            line = f"api-version: {self.expected.describe()}, as in openapi.yaml"
+            if extra := self.found.extra_values(self.expected):
+                line += (
+                    "; note: the vendor's api-version header enum also lists "
+                    f"{'|'.join(extra)} (this document is still for {self.expected.info})"
+                )
+            return line
         head = f"api-version: found {self.found.describe()}, expected {self.expected.describe()}"
         if self.taken:
             return f"{head}; taken as asked (API_VERSION={self.wanted}): {self.change()}"
@@ -143,11 +173,13 @@ class Verdict:
                 f"API_VERSION={self.wanted} was asked for, but the vendor document is for "
                 f"{self.found.describe()}; openapi.yaml is for {self.expected.describe()}"
             )
-        return (
+        head = (
             f"the vendor document is for api-version {self.found.describe()}, openapi.yaml "
-            f"for {self.expected.describe()}; rerun with API_VERSION={self.found.info} "
-            "if that version is wanted"
+            f"for {self.expected.describe()}"
         )
+        if not self.single:
+            return f"{head}; it states no single api-version, so no API_VERSION takes it"
+        return f"{head}; rerun with API_VERSION={self.found.info} if that version is wanted"
 
 
 def _operation(doc: dict[str, Any], location: str) -> dict[str, Any] | None:
@@ -207,10 +239,15 @@ def ci_asks(
     if verdict.differs:
         if verdict.taken:
             lines.append(f"api-version: {verdict.change()} (API_VERSION={verdict.wanted})")
-        else:
+        elif verdict.single:
             lines.append(
                 f"api-version {verdict.found.info}: `make spec` refuses it without "
                 f"API_VERSION={verdict.found.info}"
+            )
+        else:
+            lines.append(
+                f"api-version {verdict.found.describe()}: no single api-version; "
+                "`make spec` refuses it"
             )
     if changes or verdict.differs:
         lines.append("then `make spec` regenerates generated/ and `make test` checks the rest")

@@ -32,20 +32,6 @@ def param(doc: dict[str, Any], path: str, method: str, name: str) -> dict[str, A
     raise AssertionError(f"no parameter {name} on {method.upper()} {path}")
 
 
-def defaults(node: Any, where: str = "") -> dict[str, Any]:
-    """Every `default` under the node, by location."""
-    found: dict[str, Any] = {}
-    if isinstance(node, dict):
-        if "default" in node and not isinstance(node["default"], dict):
-            found[where] = node["default"]
-        for key, value in node.items():
-            found.update(defaults(value, f"{where}/{key}"))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found.update(defaults(value, f"{where}[{index}]"))
-    return found
-
-
 def refs(node: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(node, dict):
@@ -106,11 +92,18 @@ def test_facade_headers_gone_from_every_operation(prepared: dict[str, Any]) -> N
                 assert p["name"].lower() not in {"api-version", "amperity-tenant"}, (path, method)
 
 
-def test_facade_headers_gone_from_components(prepared: dict[str, Any]) -> None:
+def test_facade_headers_gone_from_components(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
     params = prepared["components"]["parameters"]
     assert "ApiVersionHeader" not in params
     assert "AmperityTenant" not in params
-    assert sorted(params) == ["Limit", "NextToken", "WithTotal"]
+    # every other shared parameter stays, whatever the vendor declares
+    assert set(params) == set(original["components"]["parameters"]) - {
+        "ApiVersionHeader",
+        "AmperityTenant",
+    }
+    assert {"Limit", "NextToken", "WithTotal"} <= set(params)
 
 
 def test_token_endpoint_keeps_its_own_tenant_header(prepared: dict[str, Any]) -> None:
@@ -162,9 +155,26 @@ def test_example_valued_request_property_default_becomes_example(
     assert after["example"] == before["default"]
 
 
-def test_run_mode_keeps_its_enum(prepared: dict[str, Any]) -> None:
-    run_mode = prepared["components"]["schemas"]["WorkflowRunRequest"]["properties"]["run_mode"]
-    assert run_mode["enum"] == ["source", "refresh", "full"]
+def run_mode(doc: dict[str, Any]) -> dict[str, Any]:
+    prop: dict[str, Any] = doc["components"]["schemas"]["WorkflowRunRequest"]["properties"][
+        "run_mode"
+    ]
+    return prop
+
+
+def test_run_mode_keeps_whatever_enum_the_vendor_declares_and_loses_its_full_default(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    assert run_mode(prepared)["enum"] == run_mode(original)["enum"]
+    assert "full" in run_mode(prepared)["enum"]
+    # a value the vendor may add without notice is kept too; the `full` default still goes
+    doc = copy.deepcopy(original)
+    run_mode(doc)["enum"].append("dry-run")
+    run_mode(doc)["default"] = "full"
+    after = run_mode(prepare_spec.prepare(doc))
+    assert after["enum"] == run_mode(doc)["enum"]
+    assert "default" not in after
+    assert after["example"] == "full"
 
 
 def test_real_defaults_kept(prepared: dict[str, Any]) -> None:
@@ -173,9 +183,48 @@ def test_real_defaults_kept(prepared: dict[str, Any]) -> None:
     assert view["schema"]["default"] == "overview"
 
 
-def test_only_real_defaults_survive_anywhere(prepared: dict[str, Any]) -> None:
-    left = defaults({"paths": prepared["paths"], "components": prepared["components"]})
-    assert sorted(left.values(), key=str) == [False, "overview"]
+def required_parameters(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for item in doc["paths"].values():
+        for method in prepare_spec.HTTP_METHODS:
+            for raw in item.get(method, {}).get("parameters", []):
+                p = specio.resolve(doc, raw)
+                if p.get("required") or p.get("in") == "path":
+                    found.append(p)
+    return found
+
+
+def schemas_with_a_default(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if "default" in node and not isinstance(node["default"], dict):
+            found.append(node)
+        for value in node.values():
+            found += schemas_with_a_default(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += schemas_with_a_default(value)
+    return found
+
+
+def test_only_real_defaults_survive_anywhere(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    """Whatever the vendor declares: no default left is example-valued, on a required or
+    path parameter, or not in openapi.yaml to begin with; today's real ones are among them."""
+    left = schemas_with_a_default(
+        {"paths": prepared["paths"], "components": prepared["components"]}
+    )
+    for schema in left:
+        assert not prepare_spec.default_is_example(schema), schema
+        assert "x-default-is-example" not in schema
+    for p in required_parameters(prepared):
+        assert "default" not in p.get("schema", {}), p["name"]
+    values = [schema["default"] for schema in left]
+    everywhere = {"paths": original["paths"], "components": original["components"]}
+    before = [schema["default"] for schema in schemas_with_a_default(everywhere)]
+    assert all(value in before for value in values)
+    assert False in values and "overview" in values
 
 
 def test_additional_properties_false_removed_everywhere(

@@ -9,44 +9,31 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_merge
-import specio
 import update_spec
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO / "openapi.yaml"
-
-
-def vendor(edit: Any = None) -> dict[str, Any]:
-    doc: dict[str, Any] = spec_merge.strip_additions(specio.load(SPEC_PATH))
-    if edit:
-        edit(doc)
-    return doc
+Check = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    path = tmp_path / "spec" / "openapi.yaml"
-    path.parent.mkdir()
-    path.write_bytes(SPEC_PATH.read_bytes())
-    return path
+def check(spec: Path, vendor_docs: Any, capsys: pytest.CaptureFixture[str]) -> Check:
+    """`check(doc, *extra)`: `make spec-check` on `doc` as the vendor document."""
 
+    def run(doc: Any, *extra: str) -> tuple[int, str, str]:
+        source = vendor_docs.write(doc)
+        before = (spec.read_bytes(), spec.stat().st_mtime_ns)
+        status = update_spec.main(["--check", "--url", source, "--spec", str(spec), *extra])
+        assert (spec.read_bytes(), spec.stat().st_mtime_ns) == before  # nothing written, ever
+        assert [p.name for p in spec.parent.iterdir()] == ["openapi.yaml"]
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
 
-def check(
-    capsys: pytest.CaptureFixture[str], spec: Path, tmp_path: Path, doc: Any, *extra: str
-) -> tuple[int, str, str]:
-    source = tmp_path / "vendor.json"
-    source.write_text(json.dumps(doc), encoding="utf-8")
-    before = (spec.read_bytes(), spec.stat().st_mtime_ns)
-    status = update_spec.main(["--check", "--url", str(source), "--spec", str(spec), *extra])
-    assert (spec.read_bytes(), spec.stat().st_mtime_ns) == before  # nothing written, ever
-    assert [p.name for p in spec.parent.iterdir()] == ["openapi.yaml"]
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    return run
 
 
 def add_field(doc: dict[str, Any]) -> None:
@@ -66,10 +53,8 @@ def unstable(doc: dict[str, Any]) -> None:
     schema.update({"enum": ["2024-04-01", "unstable"], "default": "unstable"})
 
 
-def test_no_difference_exits_0_and_says_so(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, err = check(capsys, spec, tmp_path, vendor())
+def test_no_difference_exits_0_and_says_so(check: Check, vendor_docs: Any) -> None:
+    status, out, err = check(vendor_docs.doc())
     assert (status, err) == (0, "")
     assert "api-version: 2024-04-01" in out
     assert "as in openapi.yaml" in out
@@ -77,67 +62,67 @@ def test_no_difference_exits_0_and_says_so(
     assert out.endswith("What CI will ask for:\n  nothing\n")
 
 
-def test_non_breaking_change_exits_0_and_writes_nothing(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, _ = check(capsys, spec, tmp_path, vendor(add_field))
+def test_non_breaking_change_exits_0_and_writes_nothing(check: Check, vendor_docs: Any) -> None:
+    status, out, _ = check(vendor_docs.doc(add_field))
     assert status == 0
     assert "response-property-added" in out
     assert "wrote" not in out
 
 
-def test_breaking_change_exits_1_even_with_allow_breaking(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, err = check(capsys, spec, tmp_path, vendor(drop_field))
+def test_breaking_change_exits_1_even_with_allow_breaking(check: Check, vendor_docs: Any) -> None:
+    status, out, err = check(vendor_docs.doc(drop_field))
     assert (status, err) == (1, "")
     assert "response-property-removed" in out
     assert "`make spec` refuses them without ALLOW_BREAKING=1" in out
-    status, out, _ = check(capsys, spec, tmp_path, vendor(drop_field), "--allow-breaking")
+    status, out, _ = check(vendor_docs.doc(drop_field), "--allow-breaking")
     assert status == 1  # still breaking: the check reports, the option only changes make spec
     assert "taken as asked (ALLOW_BREAKING=1)" in out
 
 
-def test_other_api_version_exits_1_naming_both(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, err = check(capsys, spec, tmp_path, vendor(unstable))
+def test_other_api_version_exits_1_naming_both(check: Check, vendor_docs: Any) -> None:
+    status, out, err = check(vendor_docs.doc(unstable))
     assert (status, err) == (1, "")
     assert "api-version: found unstable" in out
     assert "expected 2024-04-01" in out
     assert "`make spec` refuses it without API_VERSION=unstable" in out
-    status, out, _ = check(capsys, spec, tmp_path, vendor(unstable), "--api-version", "unstable")
+    status, out, _ = check(vendor_docs.doc(unstable), "--api-version", "unstable")
     assert status == 1
     assert "openapi.yaml moves from 2024-04-01 to unstable" in out
 
 
-def test_unusable_input_exits_2(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, out, err = check(capsys, spec, tmp_path, ["not", "a", "document"])
+def test_unusable_input_exits_2(check: Check) -> None:
+    status, out, err = check(["not", "a", "document"])
     assert (status, out) == (2, "")
     assert err.startswith("make spec-check: cannot use ")
 
 
 def test_report_is_what_make_spec_prints(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    check: Check,
+    spec: Path,
+    original: bytes,
+    vendor_docs: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     for edit in (add_field, drop_field, unstable):
-        _, report, _ = check(capsys, spec, tmp_path, vendor(edit))
-        source = str(tmp_path / "vendor.json")
+        doc = vendor_docs.doc(edit)
+        _, report, _ = check(doc)
+        source = vendor_docs.write(doc)
         assert update_spec.main(["--url", source, "--spec", str(spec)]) in (0, 1)
         assert capsys.readouterr().out.startswith(report)
-        spec.write_bytes(SPEC_PATH.read_bytes())
+        spec.write_bytes(original)
 
 
 def test_default_source_is_the_vendor_url(
-    spec: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    spec: Path,
+    vendor_docs: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asked: list[str] = []
 
     def fetch(source: str) -> str:
         asked.append(source)
-        return json.dumps(vendor())
+        return json.dumps(vendor_docs.doc())
 
     monkeypatch.setattr(update_spec, "fetch", fetch)
     assert update_spec.main(["--check", "--spec", str(spec)]) == 0

@@ -23,31 +23,12 @@ import pytest
 import spec_diff
 import spec_merge
 import specio
-import update_spec
 from openapi_spec_validator import validate
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-PROSE = "VENDOR PROSE"
-PLACEHOLDER = "not yet described here"
+PROSE = "VENDOR PROSE"  # what conftest's vendor_docs puts in place of our prose
 Doc = dict[str, Any]
-
-
-def with_vendor_prose(node: Any, names: bool = False) -> Any:
-    if isinstance(node, dict):
-        return {
-            key: PROSE
-            if not names and key in ("description", "summary")
-            else with_vendor_prose(value, key in spec_merge.NAME_MAPS)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [with_vendor_prose(item) for item in node]
-    return node
-
-
-def vendor_document() -> Doc:
-    doc: Doc = with_vendor_prose(spec_merge.strip_additions(specio.load(SPEC_PATH)))
-    return doc
+Run = Callable[..., tuple[int, str, str]]
 
 
 # -- the vendor's edits ---------------------------------------------------------------------------
@@ -159,32 +140,11 @@ CASES = {
 }
 
 
-@pytest.fixture
-def original() -> bytes:
-    return SPEC_PATH.read_bytes()
-
-
-@pytest.fixture
-def spec(tmp_path: Path, original: bytes) -> Path:
-    path = tmp_path / "openapi.yaml"
-    path.write_bytes(original)
-    return path
-
-
-def source_for(edit: Callable[[Doc], None], tmp_path: Path) -> str:
-    doc = vendor_document()
-    edit(doc)
+def source_for(edit: Callable[[Doc], None], vendor_docs: Any) -> str:
+    doc = vendor_docs.doc(edit, prose=True)
     validate(doc)  # a plausible vendor document
-    path = tmp_path / "vendor.json"
-    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    return str(path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = update_spec.main(list(argv))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return status, captured.out, captured.err
+    path: str = vendor_docs.write(doc)
+    return path
 
 
 def classified(source: str, spec: Path) -> list[spec_diff.Change]:
@@ -197,11 +157,11 @@ def test_check_then_spec(
     name: str,
     spec: Path,
     original: bytes,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    vendor_docs: Any,
+    make_spec: Run,
 ) -> None:
     case = CASES[name]
-    source = source_for(case.edit, tmp_path)
+    source = source_for(case.edit, vendor_docs)
     changes = classified(source, spec)
     kinds = {c.kind for c in changes}
     assert kinds <= case.kinds and case.needed <= kinds, changes
@@ -210,7 +170,7 @@ def test_check_then_spec(
         assert any("/segments" in c.location or "/segments" in c.detail for c in changes)
         assert any("/segment-list" in c.location or "/segment-list" in c.detail for c in changes)
 
-    status, report, err = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    status, report, err = make_spec("--check", "--url", source, "--spec", str(spec))
     assert (status, err) == (int(case.breaking), "")
     assert spec.read_bytes() == original
     assert report.startswith(f"Vendor document: {source}\n")
@@ -218,14 +178,14 @@ def test_check_then_spec(
     if case.breaking:
         assert "`make spec` refuses them without ALLOW_BREAKING=1" in report
 
-    status, out, err = run(capsys, "--url", source, "--spec", str(spec))
+    status, out, err = make_spec("--url", source, "--spec", str(spec))
     assert out.startswith(report)  # spec-check printed exactly what make spec prints
     if case.breaking:
         assert status == 1
         assert "refusing" in err
         assert "ALLOW_BREAKING=1" in err
         assert spec.read_bytes() == original
-        status, out, err = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+        status, out, err = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert (status, err) == (0, "")
     text = spec.read_text(encoding="utf-8")
     if case.written or case.breaking:
@@ -248,10 +208,10 @@ def test_check_then_spec(
 
 
 def test_new_endpoint_report_says_what_ci_will_ask_for(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, vendor_docs: Any, make_spec: Run
 ) -> None:
-    source = source_for(adds_endpoint, tmp_path)
-    status, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    source = source_for(adds_endpoint, vendor_docs)
+    status, report, _ = make_spec("--check", "--url", source, "--spec", str(spec))
     assert status == 0
     asks = report.split("What CI will ask for:\n", 1)[1]
     line = next(x for x in asks.splitlines() if "GET /segments/{segment-id}" in x)
@@ -261,14 +221,14 @@ def test_new_endpoint_report_says_what_ci_will_ask_for(
 
 
 def test_new_endpoint_and_new_response_get_our_placeholder_description(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, vendor_docs: Any, make_spec: Run
 ) -> None:
     def both(doc: Doc) -> None:
         adds_endpoint(doc)
         adds_429_on_segments(doc)
 
-    source = source_for(both, tmp_path)
-    status, out, _ = run(capsys, "--url", source, "--spec", str(spec))
+    source = source_for(both, vendor_docs)
+    status, out, _ = make_spec("--url", source, "--spec", str(spec))
     assert status == 0
     merged = specio.load(spec)
     expected = "Added by the vendor in version 2024-04-01; not yet described here."
@@ -280,19 +240,19 @@ def test_new_endpoint_and_new_response_get_our_placeholder_description(
 
     # the placeholder is ours now: the same vendor document changes nothing more
     again = spec.read_bytes()
-    assert run(capsys, "--url", source, "--spec", str(spec))[0] == 0
+    assert make_spec("--url", source, "--spec", str(spec))[0] == 0
     assert spec.read_bytes() == again
 
 
 def test_renamed_path_needs_allow_breaking_and_our_prose_and_additions_follow_it(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:
-    source = source_for(renames_segments_path, tmp_path)
-    status, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    source = source_for(renames_segments_path, vendor_docs)
+    status, report, _ = make_spec("--check", "--url", source, "--spec", str(spec))
     assert status == 1
     asks = report.split("What CI will ask for:\n", 1)[1]
     assert any("/segment-list" in x and "`make cassettes`" in x for x in asks.splitlines())
-    status, out, _ = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+    status, out, _ = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert status == 0
     merged, ours = specio.load(spec), specio.parse(original.decode())
     assert "/segments" not in merged["paths"]
@@ -306,13 +266,13 @@ def test_renamed_path_needs_allow_breaking_and_our_prose_and_additions_follow_it
 
 
 def test_removed_path_names_the_additions_that_go_with_it(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:
     def removes_segments(doc: Doc) -> None:
         del doc["paths"]["/segments"]
 
-    source = source_for(removes_segments, tmp_path)
-    status, out, _ = run(capsys, "--url", source, "--spec", str(spec), "--allow-breaking")
+    source = source_for(removes_segments, vendor_docs)
+    status, out, _ = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert status == 0
     lost = [
         w
@@ -343,7 +303,7 @@ def with_marked_429(doc: Doc) -> Doc:
 
 
 def test_marked_response_entries_survive_strip_and_merge(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, vendor_docs: Any, make_spec: Run
 ) -> None:
     ours = with_marked_429(specio.load(SPEC_PATH))
     validate(ours)
@@ -355,26 +315,20 @@ def test_marked_response_entries_survive_strip_and_merge(
     assert notes == []
     assert specio.dump(merged) == specio.dump(ours)
 
-    spec = tmp_path / "openapi.yaml"
     specio.save(ours, spec)
     before = spec.read_bytes()
-    source = tmp_path / "vendor.json"
-    source.write_text(json.dumps(with_vendor_prose(stripped)), encoding="utf-8")
-    assert run(capsys, "--url", str(source), "--spec", str(spec))[0] == 0
+    source = vendor_docs.source(prose=True, ours=ours)
+    assert make_spec("--url", source, "--spec", str(spec))[0] == 0
     assert spec.read_bytes() == before
 
 
 def test_vendor_shipping_a_429_takes_over_our_marked_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, vendor_docs: Any, make_spec: Run
 ) -> None:
     ours = with_marked_429(specio.load(SPEC_PATH))
-    spec = tmp_path / "openapi.yaml"
     specio.save(ours, spec)
-    vendor = with_vendor_prose(spec_merge.strip_additions(ours))
-    adds_429_on_segments(vendor)
-    source = tmp_path / "vendor.json"
-    source.write_text(json.dumps(vendor), encoding="utf-8")
-    status, out, _ = run(capsys, "--url", str(source), "--spec", str(spec))
+    source = vendor_docs.source(adds_429_on_segments, prose=True, ours=ours)
+    status, out, _ = make_spec("--url", source, "--spec", str(spec))
     assert status == 0
     assert "vendor now provides /paths//segments/get/responses/429" in out
     merged = specio.load(spec)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_merge
-import specio
 import update_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
@@ -47,14 +45,6 @@ GARBAGE: dict[str, bytes] = {
     "dangling-ref": json.dumps(DANGLING_REF).encode(),
     "openapi-2": json.dumps({**NO_RESPONSES, "openapi": "2.0"}).encode(),
 }
-
-
-@pytest.fixture
-def spec(tmp_path: Path) -> Path:
-    path = tmp_path / "spec" / "openapi.yaml"
-    path.parent.mkdir()
-    path.write_bytes(SPEC_PATH.read_bytes())
-    return path
 
 
 def untouched(spec: Path) -> None:
@@ -118,9 +108,10 @@ def test_unreachable_source(
     one_line_error(capsys.readouterr().err, f"make spec: cannot use {source}: ")
 
 
-def test_unreadable_openapi_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = tmp_path / "vendor.json"
-    source.write_text(json.dumps(spec_merge.strip_additions(specio.load(SPEC_PATH))))
+def test_unreadable_openapi_yaml(
+    tmp_path: Path, vendor_docs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = vendor_docs.source()
     broken = tmp_path / "openapi.yaml"
     broken.write_text("- not\n- a mapping\n", encoding="utf-8")
     assert update_spec.main(["--url", str(source), "--spec", str(broken)]) == 2
@@ -131,17 +122,11 @@ def test_unreadable_openapi_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert not missing.exists()
 
 
-def vendor_source(tmp_path: Path, edit: Any = None) -> str:
-    doc = spec_merge.strip_additions(specio.load(SPEC_PATH))
-    if edit:
-        edit(doc)
-    path = tmp_path / "vendor.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return str(path)
-
-
 def test_merged_document_failing_validation_is_reported_not_raised(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    spec: Path,
+    vendor_docs: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken_merge(vendor: Any, ours: Any, *_: Any) -> tuple[dict[str, Any], list[str]]:
         doc = json.loads(json.dumps(ours))
@@ -149,14 +134,17 @@ def test_merged_document_failing_validation_is_reported_not_raised(
         return doc, []
 
     monkeypatch.setattr(update_spec, "merge_documents", broken_merge)
-    assert update_spec.main(["--url", vendor_source(tmp_path), "--spec", str(spec)]) == 2
+    assert update_spec.main(["--url", vendor_docs.source(), "--spec", str(spec)]) == 2
     untouched(spec)
     err = capsys.readouterr().err
     one_line_error(err, "make spec: the merged document does not validate")
 
 
 def test_failed_write_leaves_openapi_yaml_whole(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    spec: Path,
+    vendor_docs: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def field(doc: dict[str, Any]) -> None:
         doc["components"]["schemas"]["Segment"]["properties"]["folder"] = {"type": "string"}
@@ -165,7 +153,7 @@ def test_failed_write_leaves_openapi_yaml_whole(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", no_rename)
-    assert update_spec.main(["--url", vendor_source(tmp_path, field), "--spec", str(spec)]) == 2
+    assert update_spec.main(["--url", vendor_docs.source(field), "--spec", str(spec)]) == 2
     untouched(spec)
     one_line_error(capsys.readouterr().err, f"make spec: cannot write {spec}: ")
 

@@ -6,19 +6,16 @@ a version taken is reported. Vendor documents are built from openapi.yaml itself
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_merge
 import specio
-import update_spec
 from openapi_spec_validator import validate
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 Doc = dict[str, Any]
+Run = Callable[..., tuple[int, str, str]]
 
 
 def unstable(doc: Doc) -> None:
@@ -28,44 +25,24 @@ def unstable(doc: Doc) -> None:
     schema["default"] = "unstable"
 
 
-@pytest.fixture
-def original() -> bytes:
-    return SPEC_PATH.read_bytes()
-
-
-@pytest.fixture
-def spec(tmp_path: Path, original: bytes) -> Path:
-    path = tmp_path / "openapi.yaml"
-    path.write_bytes(original)
-    return path
-
-
-def source_for(edit: Callable[[Doc], None], tmp_path: Path) -> str:
-    doc: Doc = spec_merge.strip_additions(specio.load(SPEC_PATH))
-    edit(doc)
-    path = tmp_path / "vendor.json"
-    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    return str(path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = update_spec.main(list(argv))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return status, captured.out, captured.err
+def check_refuses(make_spec: Run, source: str, spec: Path) -> str:
+    """`make spec-check` exits 1 naming the version found and ours; returns its report."""
+    status, report, err = make_spec("--check", "--url", source, "--spec", str(spec))
+    assert (status, err) == (1, "")
+    assert "api-version: found " in report
+    assert "expected 2024-04-01" in report
+    return report
 
 
 def test_unstable_document_refused_then_taken_when_asked_for(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:
-    source = source_for(unstable, tmp_path)
-    status, report, err = run(capsys, "--check", "--url", source, "--spec", str(spec))
-    assert status == 1
+    source = vendor_docs.source(unstable)
+    report = check_refuses(make_spec, source, spec)
     assert "api-version: found unstable" in report
-    assert "expected 2024-04-01" in report
     assert "without API_VERSION=unstable" in report
 
-    status, out, err = run(capsys, "--url", source, "--spec", str(spec))
+    status, out, err = make_spec("--url", source, "--spec", str(spec))
     assert status == 1
     assert spec.read_bytes() == original
     assert out == report
@@ -74,16 +51,14 @@ def test_unstable_document_refused_then_taken_when_asked_for(
     assert "2024-04-01" in err
     assert "API_VERSION=unstable" in err
 
-    status, out, err = run(
-        capsys, "--api-version", "2025-01-01", "--url", source, "--spec", str(spec)
+    status, out, err = make_spec(
+        "--api-version", "2025-01-01", "--url", source, "--spec", str(spec)
     )
     assert status == 1
     assert "API_VERSION=2025-01-01 was asked for" in err
     assert spec.read_bytes() == original
 
-    status, out, err = run(
-        capsys, "--api-version", "unstable", "--url", source, "--spec", str(spec)
-    )
+    status, out, err = make_spec("--api-version", "unstable", "--url", source, "--spec", str(spec))
     assert (status, err) == (0, "")
     assert "openapi.yaml moves from 2024-04-01 to unstable" in out
     merged = specio.load(spec)
@@ -95,23 +70,71 @@ def test_unstable_document_refused_then_taken_when_asked_for(
 
 
 def test_version_change_alone_is_not_reported_as_vendor_changes(
-    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    spec: Path, vendor_docs: Any, make_spec: Run
 ) -> None:
     """The version has its own line; it is not an enum change on every operation."""
-    source = source_for(unstable, tmp_path)
-    _, report, _ = run(capsys, "--check", "--url", source, "--spec", str(spec))
+    source = vendor_docs.source(unstable)
+    _, report, _ = make_spec("--check", "--url", source, "--spec", str(spec))
     assert "No differences." in report
 
 
-def test_header_enum_alone_differing_is_a_version_difference(
-    spec: Path, original: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def enum_only(doc: Doc) -> None:
-        doc["components"]["parameters"]["ApiVersionHeader"]["schema"]["enum"].append("unstable")
+def header(doc: Doc) -> dict[str, Any]:
+    schema: dict[str, Any] = doc["components"]["parameters"]["ApiVersionHeader"]["schema"]
+    return schema
 
-    source = source_for(enum_only, tmp_path)
-    assert run(capsys, "--check", "--url", source, "--spec", str(spec))[0] == 1
-    assert run(capsys, "--url", source, "--spec", str(spec))[0] == 1
-    assert spec.read_bytes() == original
-    argv = ["--api-version", "2024-04-01", "--url", source, "--spec", str(spec)]
-    assert run(capsys, *argv)[0] == 0
+
+def test_header_enum_gaining_a_value_is_still_our_version(
+    spec: Path, vendor_docs: Any, make_spec: Run
+) -> None:
+    """info.version and the header default still ours, ours still in the enum: the document
+    describes our version; the extra value is a note on the version line, not a refusal."""
+
+    def enum_gains(doc: Doc) -> None:
+        header(doc)["enum"].append("unstable")
+
+    source = vendor_docs.source(enum_gains)
+    status, report, err = make_spec("--check", "--url", source, "--spec", str(spec))
+    assert (status, err) == (0, "")
+    (line,) = [x for x in report.splitlines() if x.startswith("api-version")]
+    assert line.startswith("api-version: 2024-04-01")
+    assert "as in openapi.yaml" in line
+    assert "note:" in line and "also lists unstable" in line
+    assert "API_VERSION" not in report
+    assert "No differences." in report
+
+    status, out, err = make_spec("--url", source, "--spec", str(spec))
+    assert (status, err) == (0, "")
+    assert out.startswith(report)
+    merged = specio.load(spec)
+    validate(merged)
+    assert merged["info"]["version"] == "2024-04-01"
+    assert header(merged)["default"] == "2024-04-01"
+    assert {"2024-04-01", "unstable"} <= set(header(merged)["enum"])
+
+
+def info_moves(doc: Doc) -> None:
+    doc["info"]["version"] = "2025-01-01"
+
+
+def default_moves(doc: Doc) -> None:
+    header(doc)["enum"].append("unstable")
+    header(doc)["default"] = "unstable"
+
+
+@pytest.mark.parametrize("edit", [info_moves, default_moves], ids=["info", "default"])
+def test_info_or_default_differing_is_still_refused(
+    edit: Callable[[Doc], None],
+    spec: Path,
+    original: bytes,
+    vendor_docs: Any,
+    make_spec: Run,
+) -> None:
+    source = vendor_docs.source(edit)
+    report = check_refuses(make_spec, source, spec)
+    for argv in ([], ["--api-version", "2024-04-01"]):
+        status, _, err = make_spec(*argv, "--url", source, "--spec", str(spec))
+        assert status == 1
+        assert spec.read_bytes() == original
+        assert err.count("\n") == 1 and "refusing" in err
+        assert "rerun with API_VERSION=2024-04-01" not in err  # the version already in use
+    assert "API_VERSION=2024-04-01" not in report
