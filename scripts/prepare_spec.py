@@ -16,6 +16,11 @@ generated client is safe to call with no arguments:
 * `additionalProperties: false` is removed from schemas, because the vendor's versioning
   policy allows new response fields at any time; the generated models then keep unknown
   fields in `additional_properties` instead of dropping them.
+* An `enum` anywhere in what a response can carry becomes an open string (its values kept
+  in `x-known-values`). The same policy allows new enum values at any time, and a generated
+  model checks enums strictly: a value added next month would make every deployed client
+  fail to read the answer. Enums on what we send (run_mode, view) stay, so a typo is caught
+  before the request.
 
 Usage: python scripts/prepare_spec.py [IN] OUT   (IN defaults to openapi.yaml)
 """
@@ -99,7 +104,38 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(param.get("schema"), dict):
             demote_default(param["schema"], required=bool(param.get("required")))
     _walk_schema(components.get("schemas", {}))
+    open_response_enums(out)
     return out
+
+
+def open_response_enums(doc: dict[str, Any]) -> None:
+    """Turn every enum reachable from a response into an open string, in place."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    pending: list[Any] = []
+    for item in doc.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            if isinstance(op, dict):
+                for answer in (op.get("responses") or {}).values():
+                    pending.append(specio.resolve(doc, answer))
+    seen: set[str] = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            prefix = "#/components/schemas/"
+            if ref.startswith(prefix) and ref not in seen:
+                seen.add(ref)
+                pending.append(schemas.get(ref[len(prefix) :]))
+            continue
+        if isinstance(node.get("enum"), list) and node.get("type") in ("string", None):
+            node["x-known-values"] = node.pop("enum")
+        pending.extend(node.values())
 
 
 def main(argv: list[str]) -> int:
