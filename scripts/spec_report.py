@@ -13,6 +13,7 @@ the extra values are a note on the version line.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,14 @@ import spec_diff
 import specio
 
 HEADER = "api-version"
-OPERATION_KINDS = ("endpoint-added", "endpoint-renamed", "endpoint-removed")
-FACADE_METHODS = "FACADE_METHODS in amperity_facade/_operations.py"
+OPERATION_KINDS = (
+    "endpoint-added",
+    "endpoint-renamed",
+    "endpoint-removed",
+    "operation-id-changed",
+)
+OPERATIONS = "amperity_facade/_operations.py"
+FACADE_METHODS = f"FACADE_METHODS in {OPERATIONS}"
 FAKE_ROUTES = "amperity_facade/testing/_routes.py"
 SCENARIOS = "scripts/cassette_scenarios.py"
 
@@ -40,7 +47,8 @@ class Version:
         defaults: set[str] = set()
         enum: set[str] = set()
         for param in _header_params(doc):
-            schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
+            raw = param.get("schema")
+            schema: dict[str, Any] = raw if isinstance(raw, dict) else {}
             if "default" in schema:
                 defaults.add(str(schema["default"]))
             enum.update(str(v) for v in schema.get("enum") or [])
@@ -193,6 +201,59 @@ def _operation(doc: dict[str, Any], location: str) -> dict[str, Any] | None:
     return op if isinstance(op, dict) else None
 
 
+def _module(op_id: str) -> str:
+    """The generated module an operationId becomes (openapi-python-client snake-cases it)."""
+    return re.sub(r"[^0-9a-zA-Z]+", "_", op_id).strip("_").lower()
+
+
+def _operation_line(change: spec_diff.Change, vendor: dict[str, Any], ours: dict[str, Any]) -> str:
+    """What one operation-level change needs from the repository."""
+    where = change.location.split(" ")[:2]
+    key = " ".join(where)
+    op = _operation(vendor, key) or _operation(ours, key) or {}
+    op_id = f" (operationId {op['operationId']})" if "operationId" in op else ""
+    if change.kind == "operation-id-changed":
+        old, _, new = change.detail.removeprefix("operationId ").partition(" -> ")
+        return (
+            f"{key}: operationId {old} -> {new}; generated module names follow operationIds "
+            f"(amperity_api.api.*.{_module(old)} becomes {_module(new)}), so the facade's calls "
+            f"to the generated module must be updated in {OPERATIONS} (its imports and "
+            "FACADE_METHODS)"
+        )
+    if change.kind == "endpoint-removed":
+        return (
+            f"{key}{op_id}: gone from the vendor document; its facade method, fake tenant "
+            f"route and cassette go too (or it stays ours, marked x-facade-addition)"
+        )
+    if change.kind == "endpoint-added" and _operation(ours, key) is not None:
+        return (
+            f"{key}{op_id}: already in openapi.yaml as our addition; the vendor's now "
+            "replaces it: check its facade method and re-record with `make cassettes`"
+        )
+    route = f"a fake tenant route ({FAKE_ROUTES})"
+    cassette = f"a cassette (a scenario in {SCENARIOS}, recorded with `make cassettes`)"
+    if change.kind == "endpoint-renamed":
+        old_path = change.detail.partition(" -> ")[0]
+        before = _operation(ours, f"{where[0]} {old_path}") or {}
+        if before.get("operationId") is not None and before.get("operationId") == op.get(
+            "operationId"
+        ):
+            return (
+                f"{key}{op_id}: renamed {change.detail}; its facade method exists (same "
+                f"operationId): the fake tenant route ({FAKE_ROUTES}) and the cassette need "
+                f"the new path (its scenario in {SCENARIOS}, re-recorded with `make cassettes`)"
+            )
+        return (
+            f"{key}{op_id}: renamed {change.detail}; the fake tenant route ({FAKE_ROUTES}) and "
+            f"the cassette need the new path (its scenario in {SCENARIOS}, re-recorded with "
+            "`make cassettes`)"
+        )
+    return (
+        f"{key}{op_id}: new operation; needs a facade method ({FACADE_METHODS}), {route} "
+        f"and {cassette}"
+    )
+
+
 def ci_asks(
     changes: list[spec_diff.Change],
     vendor: dict[str, Any],
@@ -201,32 +262,7 @@ def ci_asks(
     allow_breaking: bool,
 ) -> list[str]:
     """One line per thing the repository will need before CI passes again."""
-    lines: list[str] = []
-    for change in changes:
-        if change.kind not in OPERATION_KINDS:
-            continue
-        where = change.location.split(" ")[:2]
-        key = " ".join(where)
-        op = _operation(vendor, key) or _operation(ours, key) or {}
-        op_id = f" (operationId {op['operationId']})" if "operationId" in op else ""
-        if change.kind == "endpoint-removed":
-            lines.append(
-                f"{key}{op_id}: gone from the vendor document; its facade method, fake tenant "
-                f"route and cassette go too (or it stays ours, marked x-facade-addition)"
-            )
-            continue
-        if change.kind == "endpoint-added" and _operation(ours, key) is not None:
-            lines.append(
-                f"{key}{op_id}: already in openapi.yaml as our addition; the vendor's now "
-                "replaces it: check its facade method and re-record with `make cassettes`"
-            )
-            continue
-        what = "new operation" if change.kind == "endpoint-added" else f"renamed {change.detail}"
-        lines.append(
-            f"{key}{op_id}: {what}; needs a facade method ({FACADE_METHODS}), a fake tenant "
-            f"route ({FAKE_ROUTES}) and a cassette (a scenario in {SCENARIOS}, recorded with "
-            "`make cassettes`)"
-        )
+    lines = [_operation_line(c, vendor, ours) for c in changes if c.kind in OPERATION_KINDS]
     breaking = [c for c in changes if c.breaking]
     if breaking:
         if allow_breaking:
@@ -249,7 +285,7 @@ def ci_asks(
                 f"api-version {verdict.found.describe()}: no single api-version; "
                 "`make spec` refuses it"
             )
-    if changes or verdict.differs:
+    if (changes or verdict.differs) and verdict.refusal() is None:
         lines.append("then `make spec` regenerates generated/ and `make test` checks the rest")
     return lines
 

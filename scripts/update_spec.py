@@ -65,6 +65,8 @@ def one_line(exc: BaseException) -> str:
     """An exception as one short line: validators put whole documents in their messages."""
     if isinstance(exc, Refused):
         return str(exc)
+    if isinstance(exc, RecursionError):  # its own message says nothing about the input
+        return f"the document is nested too deeply to process ({type(exc).__name__})"
     ref = getattr(exc, "ref", None)  # referencing.Unresolvable: name the ref, not the doc
     if isinstance(ref, str):
         text = f"unresolvable $ref {'#' if ref.startswith('/') else ''}{ref}"

@@ -36,15 +36,32 @@ def check(spec: Path, vendor_docs: Any, capsys: pytest.CaptureFixture[str]) -> C
     return run
 
 
+# Synthetic vendor changes use names no vendor would, and find operations by operationId,
+# so none collides with a change the vendor really ships.
+LIST_SEGMENT = "list-segment"
+
+
+def operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
+    """(path, method, operation) of the operation with this operationId."""
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return path, method, op
+    raise AssertionError(f"no operation {operation_id}")
+
+
 def add_field(doc: dict[str, Any]) -> None:
-    doc["components"]["schemas"]["Segment"]["properties"]["folder"] = {"type": "string"}
+    doc["components"]["schemas"]["Segment"]["properties"]["zz_synthetic_folder"] = {
+        "type": "string"
+    }
 
 
 def drop_field(doc: dict[str, Any]) -> None:
     segment = doc["components"]["schemas"]["Segment"]
-    del segment["properties"]["name"]
-    if "name" in segment.get("required", []):
-        segment["required"].remove("name")
+    name = "name" if "name" in segment["properties"] else next(iter(segment["properties"]))
+    del segment["properties"][name]
+    if name in segment.get("required", []):
+        segment["required"].remove(name)
 
 
 def unstable(doc: dict[str, Any]) -> None:
@@ -88,6 +105,55 @@ def test_other_api_version_exits_1_naming_both(check: Check, vendor_docs: Any) -
     status, out, _ = check(vendor_docs.doc(unstable), "--api-version", "unstable")
     assert status == 1
     assert "openapi.yaml moves from 2024-04-01 to unstable" in out
+
+
+def asks(report: str) -> list[str]:
+    return report.split("What CI will ask for:\n", 1)[1].splitlines()
+
+
+def test_operation_id_change_asks_for_the_facade_calls(check: Check, vendor_docs: Any) -> None:
+    def renames_operation(doc: dict[str, Any]) -> None:
+        operation(doc, LIST_SEGMENT)[2]["operationId"] = "zz-synthetic-list"
+
+    status, report, _ = check(vendor_docs.doc(renames_operation))
+    assert status == 1
+    line = next(x for x in asks(report) if "operationId" in x)
+    for need in (LIST_SEGMENT, "zz-synthetic-list", "list_segment", "zz_synthetic_list"):
+        assert need in line
+    assert "generated module" in line
+    assert "amperity_facade/_operations.py" in line
+    assert "facade's calls" in line
+
+
+def test_renamed_path_with_the_same_operation_id_needs_no_new_facade_method(
+    check: Check, vendor_docs: Any
+) -> None:
+    new = "/zz-synthetic-segment-list"
+
+    def moves(doc: dict[str, Any]) -> None:
+        old = operation(doc, LIST_SEGMENT)[0]
+        doc["paths"] = {(new if p == old else p): item for p, item in doc["paths"].items()}
+
+    status, report, _ = check(vendor_docs.doc(moves))
+    assert status == 1
+    line = next(x for x in asks(report) if new in x)
+    assert "renamed" in line
+    assert "needs a facade method" not in line
+    assert "facade method exists" in line
+    for need in ("fake tenant route", "cassette", "new path", "`make cassettes`"):
+        assert need in line
+
+
+def test_refused_version_is_not_followed_by_make_spec_regenerating(
+    check: Check, vendor_docs: Any
+) -> None:
+    _, report, _ = check(vendor_docs.doc(unstable))
+    assert "refuses it without API_VERSION=unstable" in report
+    assert "regenerates generated/" not in report
+    _, report, _ = check(vendor_docs.doc(unstable), "--api-version", "unstable")
+    assert "then `make spec` regenerates generated/" in report  # taken: it does regenerate
+    _, report, _ = check(vendor_docs.doc(add_field))
+    assert "then `make spec` regenerates generated/" in report
 
 
 def test_unusable_input_exits_2(check: Check) -> None:

@@ -32,6 +32,31 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 # -- the vendor's edits ---------------------------------------------------------------------------
+# Every synthetic change uses names no vendor would (a `zz-synthetic`/`zz_synthetic` prefix)
+# and finds what it edits by operationId, so none collides with a change the vendor really
+# ships (and `make spec` merges): the tests keep simulating a change still to come.
+
+LIST_SEGMENT = "list-segment"  # GET /segments today; found by operationId, not by path
+NEW_PATH = "/zz-synthetic/{zz-synthetic-id}"
+NEW_OPERATION = "zz-synthetic-get"
+NEW_FIELD = "zz_synthetic_folder"
+NEW_RUN_MODE = "zz-synthetic-mode"
+RENAMED_PATH = "/zz-synthetic-segment-list"
+
+
+def operation(doc: Doc, operation_id: str) -> tuple[str, str, Doc]:
+    """(path, method, operation) of the operation with this operationId."""
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return path, method, op
+    raise AssertionError(f"no operation {operation_id}")
+
+
+def key_of(doc: Doc, operation_id: str) -> str:
+    """How the report names the operation: `GET /segments`."""
+    path, method, _ = operation(doc, operation_id)
+    return f"{method.upper()} {path}"
 
 
 def unchanged(doc: Doc) -> None:
@@ -39,17 +64,20 @@ def unchanged(doc: Doc) -> None:
 
 
 def adds_endpoint(doc: Doc) -> None:
-    doc["paths"]["/segments/{segment-id}"] = {
+    _, _, listing = operation(doc, LIST_SEGMENT)
+    headers = [
+        p for p in listing.get("parameters", []) if specio.resolve(doc, p).get("in") == "header"
+    ]
+    doc["paths"][NEW_PATH] = {
         "get": {
-            "tags": ["Segments"],
-            "operationId": "get-segment",
+            "tags": list(listing.get("tags", [])),
+            "operationId": NEW_OPERATION,
             "summary": PROSE,
             "description": PROSE,
             "parameters": [
-                {"$ref": "#/components/parameters/ApiVersionHeader"},
-                {"$ref": "#/components/parameters/AmperityTenant"},
+                *copy.deepcopy(headers),
                 {
-                    "name": "segment-id",
+                    "name": "zz-synthetic-id",
                     "in": "path",
                     "required": True,
                     "description": PROSE,
@@ -60,39 +88,57 @@ def adds_endpoint(doc: Doc) -> None:
                 "200": {
                     "description": PROSE,
                     "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Segment"}}
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"zz_synthetic_id": {"type": "string"}},
+                            }
+                        }
                     },
                 },
-                "404": {"$ref": "#/components/responses/NotFound"},
+                "404": {"description": PROSE},
             },
         }
     }
 
 
+def without_429_on_segments(doc: Doc) -> None:
+    """No 429 on GET /segments, ours or the vendor's: adding one is then always new."""
+    operation(doc, LIST_SEGMENT)[2]["responses"].pop("429", None)
+
+
 def adds_429_on_segments(doc: Doc) -> None:
-    doc["paths"]["/segments"]["get"]["responses"]["429"] = {
+    without_429_on_segments(doc)
+    operation(doc, LIST_SEGMENT)[2]["responses"]["429"] = {
         "description": PROSE,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+        "content": {"application/json": {"schema": {"type": "object"}}},
     }
 
 
 def adds_optional_field_and_enum_value(doc: Doc) -> None:
     segment = doc["components"]["schemas"]["Segment"]
-    segment["properties"]["folder"] = {"type": "string", "description": PROSE}
+    segment["properties"][NEW_FIELD] = {"type": "string", "description": PROSE}
     run_mode = doc["components"]["schemas"]["WorkflowRunRequest"]["properties"]["run_mode"]
-    run_mode["enum"].append("dry-run")
+    run_mode["enum"].append(NEW_RUN_MODE)
+
+
+def removed_field(segment: Doc) -> str:
+    """The Segment property the vendor drops: `status` while there is one."""
+    props = segment["properties"]
+    return "status" if "status" in props else next(iter(props))
 
 
 def removes_segment_status(doc: Doc) -> None:
     segment = doc["components"]["schemas"]["Segment"]
-    del segment["properties"]["status"]
-    if "status" in segment.get("required", []):
-        segment["required"].remove("status")
+    name = removed_field(segment)
+    del segment["properties"][name]
+    if name in segment.get("required", []):
+        segment["required"].remove(name)
 
 
 def renames_segments_path(doc: Doc) -> None:
-    paths = doc["paths"]
-    doc["paths"] = {("/segment-list" if p == "/segments" else p): i for p, i in paths.items()}
+    old = operation(doc, LIST_SEGMENT)[0]
+    doc["paths"] = {(RENAMED_PATH if p == old else p): i for p, i in doc["paths"].items()}
 
 
 @dataclass(frozen=True)
@@ -102,6 +148,7 @@ class Case:
     needed: frozenset[str]  # and these are among them
     breaking: bool
     written: bool  # make spec (no option) writes openapi.yaml
+    ours: Callable[[Doc], None] | None = None  # openapi.yaml made ready for the change
 
 
 CASES = {
@@ -115,6 +162,7 @@ CASES = {
         frozenset({"response-added"}),
         False,
         True,
+        without_429_on_segments,
     ),
     "field+enum": Case(
         adds_optional_field_and_enum_value,
@@ -140,8 +188,19 @@ CASES = {
 }
 
 
-def source_for(edit: Callable[[Doc], None], vendor_docs: Any) -> str:
-    doc = vendor_docs.doc(edit, prose=True)
+def prepared(spec: Path, edit: Callable[[Doc], None] | None) -> bytes:
+    """Our openapi.yaml copy made ready for the vendor's change (`edit`); its bytes."""
+    if edit is not None:
+        doc = specio.load(spec)
+        edit(doc)
+        specio.save(doc, spec)
+    return spec.read_bytes()
+
+
+def source_for(edit: Callable[[Doc], None], vendor_docs: Any, spec: Path | None = None) -> str:
+    """The vendor document: the vendor part of `spec` (openapi.yaml unless given), edited."""
+    ours = None if spec is None else specio.load(spec)
+    doc = vendor_docs.doc(edit, prose=True, ours=ours)
     validate(doc)  # a plausible vendor document
     path: str = vendor_docs.write(doc)
     return path
@@ -156,19 +215,20 @@ def classified(source: str, spec: Path) -> list[spec_diff.Change]:
 def test_check_then_spec(
     name: str,
     spec: Path,
-    original: bytes,
     vendor_docs: Any,
     make_spec: Run,
 ) -> None:
     case = CASES[name]
-    source = source_for(case.edit, vendor_docs)
+    original = prepared(spec, case.ours)
+    source = source_for(case.edit, vendor_docs, spec)
     changes = classified(source, spec)
     kinds = {c.kind for c in changes}
     assert kinds <= case.kinds and case.needed <= kinds, changes
     assert any(c.breaking for c in changes) is case.breaking
     if name == "rename":
-        assert any("/segments" in c.location or "/segments" in c.detail for c in changes)
-        assert any("/segment-list" in c.location or "/segment-list" in c.detail for c in changes)
+        old = operation(specio.parse(original.decode()), LIST_SEGMENT)[0]
+        assert any(old in c.location or old in c.detail for c in changes)
+        assert any(RENAMED_PATH in c.location or RENAMED_PATH in c.detail for c in changes)
 
     status, report, err = make_spec("--check", "--url", source, "--spec", str(spec))
     assert (status, err) == (int(case.breaking), "")
@@ -198,7 +258,8 @@ def test_check_then_spec(
     merged = specio.parse(text)
     validate(merged)
     assert PROSE not in text
-    kept = [w.replace("/segment-list", "/segments") for w in spec_merge.marked(merged)]
+    old = operation(specio.parse(original.decode()), LIST_SEGMENT)[0]
+    kept = [w.replace(RENAMED_PATH, old) for w in spec_merge.marked(merged)]
     before = spec_merge.marked(specio.parse(original.decode()))
     assert set(kept) <= set(before)
     for where in set(before) - set(kept):  # each one lost is named
@@ -214,8 +275,8 @@ def test_new_endpoint_report_says_what_ci_will_ask_for(
     status, report, _ = make_spec("--check", "--url", source, "--spec", str(spec))
     assert status == 0
     asks = report.split("What CI will ask for:\n", 1)[1]
-    line = next(x for x in asks.splitlines() if "GET /segments/{segment-id}" in x)
-    assert "get-segment" in line
+    line = next(x for x in asks.splitlines() if f"GET {NEW_PATH}" in x)
+    assert NEW_OPERATION in line
     for need in ("facade method", "cassette", "fake tenant route", "`make cassettes`"):
         assert need in line
 
@@ -227,16 +288,19 @@ def test_new_endpoint_and_new_response_get_our_placeholder_description(
         adds_endpoint(doc)
         adds_429_on_segments(doc)
 
-    source = source_for(both, vendor_docs)
+    prepared(spec, without_429_on_segments)
+    source = source_for(both, vendor_docs, spec)
     status, out, _ = make_spec("--url", source, "--spec", str(spec))
     assert status == 0
     merged = specio.load(spec)
-    expected = "Added by the vendor in version 2024-04-01; not yet described here."
-    new_op = merged["paths"]["/segments/{segment-id}"]["get"]
+    version = merged["info"]["version"]
+    expected = f"Added by the vendor in version {version}; not yet described here."
+    new_op = merged["paths"][NEW_PATH]["get"]
     assert new_op["responses"]["200"]["description"] == expected
     assert "description" not in new_op  # not required: left for us to write
-    assert merged["paths"]["/segments"]["get"]["responses"]["429"]["description"] == expected
-    assert "note: GET /segments response 429: new, given a placeholder description" in out
+    assert operation(merged, LIST_SEGMENT)[2]["responses"]["429"]["description"] == expected
+    note = f"note: {key_of(merged, LIST_SEGMENT)} response 429: new, given a placeholder"
+    assert f"{note} description" in out
 
     # the placeholder is ours now: the same vendor document changes nothing more
     again = spec.read_bytes()
@@ -251,17 +315,16 @@ def test_renamed_path_needs_allow_breaking_and_our_prose_and_additions_follow_it
     status, report, _ = make_spec("--check", "--url", source, "--spec", str(spec))
     assert status == 1
     asks = report.split("What CI will ask for:\n", 1)[1]
-    assert any("/segment-list" in x and "`make cassettes`" in x for x in asks.splitlines())
+    assert any(RENAMED_PATH in x and "`make cassettes`" in x for x in asks.splitlines())
     status, out, _ = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert status == 0
     merged, ours = specio.load(spec), specio.parse(original.decode())
-    assert "/segments" not in merged["paths"]
+    old = operation(ours, LIST_SEGMENT)[0]
+    assert old not in merged["paths"]
     # the classifier pairs the rename (endpoint-renamed, "OLD -> NEW"), so the path item is
     # ours, under its new name: descriptions, marked responses and all, in the same place
-    assert merged["paths"]["/segment-list"] == ours["paths"]["/segments"]
-    assert list(merged["paths"]) == [
-        "/segment-list" if p == "/segments" else p for p in ours["paths"]
-    ]
+    assert merged["paths"][RENAMED_PATH] == ours["paths"][old]
+    assert list(merged["paths"]) == [RENAMED_PATH if p == old else p for p in ours["paths"]]
     assert "is dropped" not in out
 
 
@@ -269,16 +332,15 @@ def test_removed_path_names_the_additions_that_go_with_it(
     spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:
     def removes_segments(doc: Doc) -> None:
-        del doc["paths"]["/segments"]
+        del doc["paths"][operation(doc, LIST_SEGMENT)[0]]
 
     source = source_for(removes_segments, vendor_docs)
     status, out, _ = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert status == 0
-    lost = [
-        w
-        for w in spec_merge.marked(specio.parse(original.decode()))
-        if w.startswith("/paths//segments/")
-    ]
+    ours = specio.parse(original.decode())
+    gone = operation(ours, LIST_SEGMENT)[0]
+    lost = [w for w in spec_merge.marked(ours) if w.startswith(f"/paths/{gone}/")]
+    assert lost
     for where in lost:
         assert f"note: our addition {where} is dropped" in out
     validate(specio.load(spec))
@@ -290,7 +352,7 @@ def test_removed_path_names_the_additions_that_go_with_it(
 def with_marked_429(doc: Doc) -> Doc:
     """A synthetic openapi.yaml whose GET /segments carries a marked 429, as ours may."""
     out = copy.deepcopy(doc)
-    out["paths"]["/segments"]["get"]["responses"]["429"] = {
+    operation(out, LIST_SEGMENT)[2]["responses"]["429"] = {
         "$ref": "#/components/responses/SyntheticTooMany",
         spec_merge.MARK: "Synthetic: the vendor operation omits 429.",
     }
@@ -309,7 +371,7 @@ def test_marked_response_entries_survive_strip_and_merge(
     validate(ours)
     stripped = spec_merge.strip_additions(ours)
     assert "SyntheticTooMany" not in stripped["components"]["responses"]
-    responses = stripped["paths"]["/segments"]["get"]["responses"]
+    responses = operation(stripped, LIST_SEGMENT)[2]["responses"]
     assert "429" not in responses or spec_merge.MARK not in responses["429"]
     merged, notes = spec_merge.merge_documents(stripped, ours)
     assert notes == []
@@ -330,9 +392,10 @@ def test_vendor_shipping_a_429_takes_over_our_marked_one(
     source = vendor_docs.source(adds_429_on_segments, prose=True, ours=ours)
     status, out, _ = make_spec("--url", source, "--spec", str(spec))
     assert status == 0
-    assert "vendor now provides /paths//segments/get/responses/429" in out
+    path, method, _ = operation(ours, LIST_SEGMENT)
+    assert f"vendor now provides /paths/{path}/{method}/responses/429" in out
     merged = specio.load(spec)
     validate(merged)
-    answer = merged["paths"]["/segments"]["get"]["responses"]["429"]
+    answer = operation(merged, LIST_SEGMENT)[2]["responses"]["429"]
     assert spec_merge.MARK not in answer
     assert PROSE not in json.dumps(merged)

@@ -32,6 +32,22 @@ DANGLING_REF = {
     "info": {"title": "t", "version": "1"},
     "paths": {"/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}},
 }
+
+
+def nested(depth: int) -> str:
+    """A valid-looking OpenAPI 3 document (JSON text) with one schema nested `depth` levels
+    deep (written out by hand: json.dumps itself gives up at some depth)."""
+    schema = '{"type": "object", "properties": {"a": ' * depth + '{"type": "string"}'
+    schema += "}}" * depth
+    content = {"application/json": {"schema": "SCHEMA"}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "d", "content": content}}}}},
+    }
+    return json.dumps(doc).replace('"SCHEMA"', schema)
+
+
 GARBAGE: dict[str, bytes] = {
     "not-yaml": b"a: b: c\n  - [",
     "not-json": b"{not json at all",
@@ -44,6 +60,7 @@ GARBAGE: dict[str, bytes] = {
     "no-responses": json.dumps(NO_RESPONSES).encode(),
     "dangling-ref": json.dumps(DANGLING_REF).encode(),
     "openapi-2": json.dumps({**NO_RESPONSES, "openapi": "2.0"}).encode(),
+    "too-deep": nested(250).encode(),
 }
 
 
@@ -78,6 +95,25 @@ def test_garbage_vendor_document(
         assert "no clean Python converter" in err
     if name == "dangling-ref":
         assert "#/components/responses/Nope" in err
+    if name == "too-deep":
+        assert "the document is nested too deeply to process (RecursionError)" in err
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["spec", "check"])
+@pytest.mark.parametrize("depth", [250, 5000])
+def test_deeply_nested_document_says_what_is_wrong(
+    depth: int, check: bool, spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "deep.json"
+    source.write_text(nested(depth), encoding="utf-8")
+    argv = ["--url", str(source), "--spec", str(spec)] + ["--check"] * check
+    assert update_spec.main(argv) == 2
+    untouched(spec)
+    err = capsys.readouterr().err
+    target = "make spec-check" if check else "make spec"
+    one_line_error(err, f"{target}: cannot use {source}: ")
+    assert "the document is nested too deeply to process (RecursionError)" in err
+    assert "maximum recursion depth" not in err
 
 
 def closed_port() -> int:
@@ -130,7 +166,10 @@ def test_merged_document_failing_validation_is_reported_not_raised(
 ) -> None:
     def broken_merge(vendor: Any, ours: Any, *_: Any) -> tuple[dict[str, Any], list[str]]:
         doc = json.loads(json.dumps(ours))
-        del doc["paths"]["/segments"]["get"]["responses"]
+        item = next(iter(doc["paths"].values()))  # any operation, whatever its path
+        next(op for op in item.values() if isinstance(op, dict) and "responses" in op).pop(
+            "responses"
+        )
         return doc, []
 
     monkeypatch.setattr(update_spec, "merge_documents", broken_merge)
@@ -147,7 +186,9 @@ def test_failed_write_leaves_openapi_yaml_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def field(doc: dict[str, Any]) -> None:
-        doc["components"]["schemas"]["Segment"]["properties"]["folder"] = {"type": "string"}
+        doc["components"]["schemas"]["Segment"]["properties"]["zz_synthetic_folder"] = {
+            "type": "string"
+        }
 
     def no_rename(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
@@ -166,7 +207,7 @@ def test_write_is_atomic_and_keeps_the_file_mode(spec: Path) -> None:
     assert [p.name for p in spec.parent.iterdir()] == ["openapi.yaml"]
 
 
-@pytest.mark.parametrize("name", ["not-json", "a-list", "swagger-2", "dangling-ref"])
+@pytest.mark.parametrize("name", ["not-json", "a-list", "swagger-2", "dangling-ref", "too-deep"])
 def test_the_script_itself_prints_no_traceback(name: str, spec: Path, tmp_path: Path) -> None:
     source = tmp_path / name
     source.write_bytes(GARBAGE[name])

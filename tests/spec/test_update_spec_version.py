@@ -31,6 +31,7 @@ def check_refuses(make_spec: Run, source: str, spec: Path) -> str:
     assert (status, err) == (1, "")
     assert "api-version: found " in report
     assert "expected 2024-04-01" in report
+    assert "regenerates generated/" not in report  # refused: nothing is regenerated
     return report
 
 
