@@ -10,8 +10,14 @@ from them); authentication newly required or changed; a default added, changed o
 field made non-nullable. Not breaking: the reverse of most of these, an endpoint, an
 optional parameter, a property, a header, a response, a media type or a server added, an
 enum value added, a format widened (int32 -> int64 -> none), a path variable renamed.
+Inside schemas: a oneOf/anyOf variant removed is breaking and one added is not (like enum
+values); map values (`additionalProperties`) compare like array items; a schema nested past
+spec_schema.MAX_DEPTH is reported as `schema-too-deep` (breaking) rather than skipped.
+Pagination counts only for a collection (path not ending in a variable, array body) that
+did not page already; a date-valued `start` is a filter.
 `$ref`s are resolved before comparing. spec_match pairs the operations (so renames show as
-renames), spec_rules compares inside each pair; this module adds the document-wide parts.
+renames), spec_rules compares inside each pair (spec_schema inside each schema); this
+module adds the document-wide parts.
 
 Usage: python scripts/spec_diff.py OLD NEW [--format text|json]
 Exit status: 0 when nothing is breaking, 1 when something is, 2 on unusable input.

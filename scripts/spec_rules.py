@@ -2,28 +2,22 @@
 
 Split from spec_diff so each module stays readable; spec_diff pairs the operations and
 handles the document-wide parts, this module says what changed inside one pair and whether
-a client written against the old document can break. The reasoning behind each verdict sits
+a client written against the old document can break. Schemas are compared by spec_schema,
+whose SchemaDiffer this class extends. The reasoning behind each verdict sits
 next to the rule, because "is this breaking?" is the question a maintainer asks later.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import specio
+from spec_schema import Change, SchemaDiffer
+
+__all__ = ["BODY_TYPES", "PAGING_FIELDS", "PAGING_PARAMS", "Change", "OperationDiffer"]
 
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
-
-# Width ranks: a larger rank accepts every value of a smaller one, and no format at all is
-# the widest. Moving up is a widening (int32 -> int64, int64 -> none), which no client
-# notices; the Swagger 2 -> OpenAPI 3 rewrite of 2026-04 dropped ~59 int64 formats this way.
-WIDTH = {
-    "integer": {"int32": 1, "int64": 2, None: 3},
-    "number": {"float": 1, "double": 2, None: 3},
-}
 
 # Names that mean "one page of a collection", after snake-casing. Matched whole, not as
 # substrings, so a filter such as `started_from` is not mistaken for pagination.
@@ -47,6 +41,10 @@ PAGING_PARAMS = frozenset(
         "marker",
     }
 )
+# The paging parameters that say where a page starts (a size alone only truncates a list):
+# an operation that already took one of these was paginated already.
+POSITION_PARAMS = PAGING_PARAMS - {"page_size", "pagesize", "per_page"}
+DATES = ("date", "date-time")
 PAGING_FIELDS = frozenset(
     {
         "next_token",
@@ -61,19 +59,6 @@ PAGING_FIELDS = frozenset(
     }
 )
 
-DEFAULT_NOTE = "vendor defaults are example values; a client that sends defaults changes behaviour"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference: `kind` names the rule, `breaking` is its verdict under the policy,
-    `location` starts with "METHOD /path" for anything inside an operation."""
-
-    kind: str
-    breaking: bool
-    location: str
-    detail: str
-
 
 def snake(name: str) -> str:
     """`nextToken`, `next-token` and `NEXT_TOKEN` all become `next_token`."""
@@ -84,20 +69,23 @@ def path_vars(path: str) -> list[str]:
     return re.findall(r"\{([^}]*)\}", path)
 
 
-class OperationDiffer:
+class OperationDiffer(SchemaDiffer):
     """Collects the changes inside operations of two documents (OLD and NEW)."""
 
-    def __init__(self, old: dict[str, Any], new: dict[str, Any]) -> None:
-        self.old, self.new = old, new
-        self.changes: list[Change] = []
-
-    def add(self, kind: str, breaking: bool, location: str, detail: str) -> None:
-        self.changes.append(Change(kind, breaking, location, detail))
+    # Set per operation: whether NEW's operation is a collection OLD's did not page, and
+    # the location of its success body, where a paging field would make it paginated.
+    paging = False
+    page_root: str | None = None
 
     def operation(self, key: str, old: tuple[str, dict[str, Any]], new: tuple[str, Any]) -> None:
         """Compare one paired operation; each side is (path template, operation object)."""
         (old_path, old_op), (new_path, new_op) = old, new
         self.operation_id(key, old_op.get("operationId"), new_op.get("operationId"))
+        # Pagination is added only to a collection that had none: once an operation pages,
+        # another paging parameter or field is an ordinary addition.
+        self.paging = self.collection(self.new, new_path, new_op) and not self.paginated(
+            self.old, old_path, old_op
+        )
         self.parameters(key, old_path, old_op, new_path, new_op)
         self.request_body(key, old_op, new_op)
         self.responses(key, old_op, new_op)
@@ -138,14 +126,13 @@ class OperationDiffer:
     ) -> None:
         old_p = self.params_of(self.old, old_path, old_op)
         new_p = self.params_of(self.new, new_path, new_op)
-        collection = self.holds_array(self.new, self.success_schema(self.new, new_op))
         for ident in sorted(old_p.keys() - new_p.keys()):
             loc = f"{key} {ident[0]} {old_p[ident][0]}"
             self.add("parameter-removed", True, loc, "parameter removed")
         for ident in sorted(new_p.keys() - old_p.keys()):
             name, param = new_p[ident]
             loc = f"{key} {ident[0]} {name}"
-            if ident[0] == "query" and collection and snake(name) in PAGING_PARAMS:
+            if ident[0] == "query" and self.paging and self.pages(self.new, name, param):
                 self.add("pagination-added", True, loc, "collection became paginated")
             elif param.get("required"):
                 self.add("parameter-added", True, loc, "required parameter added")
@@ -160,7 +147,7 @@ class OperationDiffer:
                 self.add(
                     "parameter-made-optional", False, loc, "required parameter is now optional"
                 )
-            self.schema(loc, old.get("schema"), new.get("schema"), "request", set())
+            self.schema(loc, old.get("schema"), new.get("schema"), "request")
 
     # -- bodies --------------------------------------------------------------------------------
     def content(self, doc: dict[str, Any], holder: Any) -> dict[str, Any]:
@@ -211,7 +198,7 @@ class OperationDiffer:
                 self.content(self.old, old_op.get("requestBody")),
                 self.content(self.new, new_op.get("requestBody")),
             )
-            self.schema(loc, old_s, new_s, "request", set())
+            self.schema(loc, old_s, new_s, "request")
 
     # -- responses -----------------------------------------------------------------------------
     def success_schema(self, doc: dict[str, Any], op: dict[str, Any]) -> Any:
@@ -228,6 +215,33 @@ class OperationDiffer:
             return True
         props = flat.get("properties") or {}
         return any(self.flat(doc, p).get("type") == "array" for p in props.values())
+
+    def collection(self, doc: dict[str, Any], path: str, op: dict[str, Any]) -> bool:
+        """An operation listing things: its success body holds an array at the top, and its
+        path does not end in a variable, which names one item (`GET /workflow/runs/{id}`
+        returns one workflow, whatever arrays that workflow carries)."""
+        if re.search(r"\{[^}]*\}/?$", path):
+            return False
+        return self.holds_array(doc, self.success_schema(doc, op))
+
+    def pages(self, doc: dict[str, Any], name: str, param: dict[str, Any]) -> bool:
+        """A query parameter named for paging; one taking a date (`start` as the earliest
+        day to list) is a filter, whatever its name."""
+        schema = self.flat(doc, param.get("schema"))
+        return snake(name) in PAGING_PARAMS and schema.get("format") not in DATES
+
+    def paginated(self, doc: dict[str, Any], path: str, op: dict[str, Any]) -> bool:
+        """Already paged: a query parameter saying where a page starts, or a paging field
+        in the success body."""
+        for (where, _), (name, param) in self.params_of(doc, path, op).items():
+            position = snake(name) in POSITION_PARAMS
+            if where == "query" and position and self.pages(doc, name, param):
+                return True
+        props = self.flat(doc, self.success_schema(doc, op)).get("properties") or {}
+        return any(snake(name) in PAGING_FIELDS for name in props)
+
+    def paging_field(self, loc: str, name: str) -> bool:
+        return self.paging and loc == self.page_root and snake(name) in PAGING_FIELDS
 
     def responses(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
         # Removing a success response breaks the code that handled it; an error response
@@ -252,7 +266,9 @@ class OperationDiffer:
             old_s = self.body_schema(self.old, old_r[code])
             new_s = self.body_schema(self.new, new_r[code])
             if old_s is not None and new_s is not None:
-                self.schema(loc, old_s, new_s, "response", set())
+                self.page_root = loc if code.startswith("2") else None
+                self.schema(loc, old_s, new_s, "response")
+                self.page_root = None
 
     def headers(self, loc: str, old_raw: Any, new_raw: Any) -> None:
         # A response header a client reads may be gone (breaking); a new one is ignorable.
@@ -271,117 +287,4 @@ class OperationDiffer:
         for name in sorted(old_h.keys() & new_h.keys()):
             old = specio.resolve(self.old, old_h[name]).get("schema")
             new = specio.resolve(self.new, new_h[name]).get("schema")
-            self.schema(f"{loc} header {name}", old, new, "response", set())
-
-    # -- schemas -------------------------------------------------------------------------------
-    def flat(self, doc: dict[str, Any], schema: Any) -> dict[str, Any]:
-        """Resolve refs and fold allOf, so a wrapped reference compares like a plain one."""
-        schema = specio.resolve(doc, schema) or {}
-        if "allOf" not in schema:
-            return dict(schema)
-        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        for part in schema["allOf"]:
-            part = self.flat(doc, part)
-            for k, v in part.items():
-                if k == "properties":
-                    merged.setdefault("properties", {}).update(v)
-                elif k == "required":
-                    merged["required"] = sorted({*merged.get("required", []), *v})
-                else:
-                    merged.setdefault(k, v)
-        return merged
-
-    def format(self, loc: str, old: dict[str, Any], new: dict[str, Any], side: str) -> None:
-        old_f, new_f = old.get("format"), new.get("format")
-        if old_f == new_f:
-            return
-        ranks = WIDTH.get(new.get("type") or "", {})
-        detail = f"format {old_f or 'none'} -> {new_f or 'none'}"
-        if old_f in ranks and new_f in ranks:
-            if ranks[new_f] > ranks[old_f]:
-                # Every value valid before is valid now, in a request and in a response.
-                self.add("format-widened", False, loc, detail)
-            else:
-                # A request may now be refused; a response only gets smaller numbers.
-                self.add("format-narrowed", side == "request", loc, detail)
-            return
-        self.add("format-changed", True, loc, detail)
-
-    def nullable(self, loc: str, old: dict[str, Any], new: dict[str, Any], side: str) -> None:
-        # A response field that may now be null hands callers a value they did not expect;
-        # a request field that may no longer be null refuses calls that sent null.
-        was, now = bool(old.get("nullable")), bool(new.get("nullable"))
-        if now and not was:
-            self.add("nullable-added", side == "response", loc, "may now be null")
-        elif was and not now:
-            self.add("nullable-removed", side == "request", loc, "may no longer be null")
-
-    def default(self, loc: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-        # Breaking whatever the direction: see DEFAULT_NOTE.
-        if old.get("default") == new.get("default"):
-            return
-        before, after = old.get("default"), new.get("default")
-        if "default" not in old:
-            self.add("default-added", True, loc, f"default {after!r} added: {DEFAULT_NOTE}")
-        elif "default" not in new:
-            self.add("default-removed", True, loc, f"default {before!r} removed: {DEFAULT_NOTE}")
-        else:
-            detail = f"default {before!r} -> {after!r}: {DEFAULT_NOTE}"
-            self.add("default-changed", True, loc, detail)
-
-    def enum(self, loc: str, old: dict[str, Any], new: dict[str, Any], side: str) -> None:
-        old_enum, new_enum = old.get("enum"), new.get("enum")
-        if old_enum is None and new_enum is None:
-            return
-        old_vals, new_vals = old_enum or [], new_enum or []
-        if old_enum is not None and new_enum is None:
-            self.add("enum-removed", side == "response", loc, "no longer restricted to a set")
-        elif old_enum is None:
-            self.add("enum-added", side == "request", loc, f"restricted to {new_vals}")
-        else:
-            for value in [v for v in old_vals if v not in new_vals]:
-                self.add("enum-value-removed", True, loc, f"value {value!r} removed")
-            for value in [v for v in new_vals if v not in old_vals]:
-                self.add("enum-value-added", False, loc, f"value {value!r} added")
-
-    def schema(self, loc: str, old_raw: Any, new_raw: Any, side: str, seen: set[Any]) -> None:
-        # A pair already compared on this branch is a $ref cycle: stop there.
-        pair = (json.dumps(old_raw, sort_keys=True), json.dumps(new_raw, sort_keys=True))
-        if pair in seen or loc.count(".") > 20:
-            return
-        seen = seen | {pair}
-        old, new = self.flat(self.old, old_raw), self.flat(self.new, new_raw)
-        if old.get("type") != new.get("type") and (old.get("type") or new.get("type")):
-            self.add("type-changed", True, loc, f"type {old.get('type')} -> {new.get('type')}")
-            return
-        self.format(loc, old, new, side)
-        self.nullable(loc, old, new, side)
-        self.default(loc, old, new)
-        self.enum(loc, old, new, side)
-        if "items" in old or "items" in new:
-            self.schema(f"{loc}[]", old.get("items"), new.get("items"), side, seen)
-        self.properties(loc, old, new, side, seen)
-
-    def properties(
-        self, loc: str, old: dict[str, Any], new: dict[str, Any], side: str, seen: set[Any]
-    ) -> None:
-        old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
-        old_req, new_req = set(old.get("required") or []), set(new.get("required") or [])
-        paged = side == "response" and self.holds_array(self.new, new)
-        for name in sorted(old_props.keys() - new_props.keys()):
-            self.add(f"{side}-property-removed", True, f"{loc}.{name}", "property removed")
-        for name in sorted(new_props.keys() - old_props.keys()):
-            where = f"{loc}.{name}"
-            if paged and snake(name) in PAGING_FIELDS:
-                self.add("pagination-added", True, where, "collection became paginated")
-            elif side == "request" and name in new_req:
-                self.add("request-property-added", True, where, "required property added")
-            else:
-                self.add(f"{side}-property-added", False, where, "property added")
-        for name in sorted(old_props.keys() & new_props.keys()):
-            where = f"{loc}.{name}"
-            if name in new_req and name not in old_req:
-                self.add("property-made-required", side == "request", where, "now required")
-            elif name in old_req and name not in new_req:
-                self.add("property-made-optional", side == "response", where, "now optional")
-            self.schema(where, old_props[name], new_props[name], side, seen)
+            self.schema(f"{loc} header {name}", old, new, "response")
