@@ -53,3 +53,15 @@ def resolve(doc: dict[str, Any], node: Any) -> Any:
         for part in ref[2:].split("/"):
             node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
+
+
+def find_operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
+    """(path, method, operation) of the operation with this operationId.
+
+    Found by id, not by path: the vendor may rename a path or its variables (`{workflow-id}`
+    -> `{run-id}`) without changing what the operation is."""
+    for path, item in (doc.get("paths") or {}).items():
+        for method, op in (item or {}).items():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return path, method, op
+    raise KeyError(f"no operation {operation_id!r}")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import schemathesis
+import specio
 import yaml
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
@@ -88,15 +89,10 @@ def routed(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def operation(spec: dict[str, Any], operation_id: str) -> dict[str, Any] | None:
-    for item in spec["paths"].values():
-        for method in METHODS:
-            if (
-                isinstance(item.get(method), dict)
-                and item[method].get("operationId") == operation_id
-            ):
-                op: dict[str, Any] = item[method]
-                return op
-    return None
+    try:
+        return specio.find_operation(spec, operation_id)[2]
+    except KeyError:
+        return None
 
 
 def path_variable(spec: dict[str, Any], op: dict[str, Any]) -> str | None:

@@ -28,11 +28,8 @@ def prepared(original: dict[str, Any]) -> dict[str, Any]:
 def operation(doc: dict[str, Any], operation_id: str) -> tuple[str, dict[str, Any]]:
     """(path, operation) of the operation with this operationId: found so, a path the vendor
     renames (`{workflow-id}` -> `{run-id}`, say) changes nothing here."""
-    for path, item in doc["paths"].items():
-        for op in item.values():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return path, op
-    raise AssertionError(f"no operation {operation_id}")
+    path, _, op = specio.find_operation(doc, operation_id)
+    return path, op
 
 
 def param(doc: dict[str, Any], operation_id: str, name: str | int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import specio
 import update_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,13 +42,7 @@ def check(spec: Path, vendor_docs: Any, capsys: pytest.CaptureFixture[str]) -> C
 LIST_SEGMENT = "list-segment"
 
 
-def operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    """(path, method, operation) of the operation with this operationId."""
-    for path, item in doc["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return path, method, op
-    raise AssertionError(f"no operation {operation_id}")
+operation = specio.find_operation
 
 
 def add_field(doc: dict[str, Any]) -> None:

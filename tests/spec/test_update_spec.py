@@ -30,13 +30,7 @@ NEW_PARAM = "zz_synthetic_name_contains"
 SHIPPED = "zz_synthetic_shipped"  # our marked ErrorResponse property the vendor "ships"
 
 
-def operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    """(path, method, operation) of the operation with this operationId."""
-    for path, item in doc["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return path, method, op
-    raise AssertionError(f"no operation {operation_id}")
+operation = specio.find_operation
 
 
 def removed_field(segment: dict[str, Any]) -> str:
