@@ -2,6 +2,7 @@
 
 Use it as ``with FakeAmperity(tenant="acme", seed=7) as fake:`` and point a client at
 ``fake.base_url`` with ``fake.tenant`` and ``fake.token`` (or the OAuth client credentials).
+Without a socket, pass ``transport=fake.transport()`` (or ``fake.async_transport()``).
 """
 
 from ._errors import FakeUsageError

@@ -1,4 +1,5 @@
-"""FakeAmperity: the public face of the fake, a real HTTP server for client tests."""
+"""FakeAmperity: the public face of the fake, a real HTTP server (or an in-process httpx
+transport) for client tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Self
 from . import _data
 from ._auth import RateLimiter, TokenBook
 from ._errors import FakeUsageError
+from ._exchange import Exchange
 from ._faults import Fault, FaultBook, check
 from ._hostile import prepare
 from ._log import RecordedRequest, RequestLog
@@ -21,6 +23,7 @@ from ._operations import Backend
 from ._routes import API_PREFIX
 from ._server import FakeHTTPServer
 from ._times import DEFAULT_ANCHOR, to_ms
+from ._transport import AsyncFakeTransport, FakeTransport
 from ._workflows import WorkflowBook
 
 LIFECYCLES = ("polls", "time")
@@ -29,9 +32,9 @@ LIFECYCLES = ("polls", "time")
 class FakeAmperity:
     """A local, deterministic stand-in for the Amperity API, served over real HTTP.
 
-    Clients are tested against real sockets (keep-alive, timeouts, dropped connections)
-    rather than mocked transports, so what passes here exercises the same code paths as
-    production. Data is generated once from `seed` and anchored at `anchor` (where the
+    Clients are tested against real sockets (keep-alive, timeouts, dropped connections),
+    so what passes here exercises the same code paths as production; where sockets are not
+    the point, transport() and async_transport() serve the same fake in process. Data is generated once from `seed` and anchored at `anchor` (where the
     clock stays, if `frozen_clock`); faults,
     deprecation headers, token expiry and rate limiting are switched on by the test.
     """
@@ -108,6 +111,7 @@ class FakeAmperity:
         )
         self._log = RequestLog()
         self._faults = FaultBook()
+        self._exchange = Exchange(self._backend, self._log, self._faults)
         self._server: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -133,7 +137,7 @@ class FakeAmperity:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        server = FakeHTTPServer((self.host, self._port), self._backend, self._log, self._faults)
+        server = FakeHTTPServer((self.host, self._port), self._exchange)
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.01},
@@ -143,6 +147,22 @@ class FakeAmperity:
         thread.start()
         self._server, self._thread = server, thread
         return self
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport that serves this fake in process, without a socket.
+
+        Same routes, auth, rate limit, faults, request log and workflows as the server, and
+        no need to start() it: pass it as ``Amperity(..., transport=fake.transport())`` or
+        ``httpx.Client(base_url="http://fake/api", transport=fake.transport())``; any host
+        will do, the path must start with /api. A "drop" fault raises
+        httpx.RemoteProtocolError and a "slow" one sleeps (raising httpx.ReadTimeout when
+        the request's read timeout is shorter), as over a socket.
+        """
+        return FakeTransport(self._exchange)
+
+    def async_transport(self) -> AsyncFakeTransport:
+        """The same as transport(), for httpx.AsyncClient and AsyncAmperity."""
+        return AsyncFakeTransport(self._exchange)
 
     def stop(self) -> None:
         server, thread = self._server, self._thread

@@ -1,4 +1,4 @@
-"""The HTTP layer: parse, record, apply faults, answer, write one buffer.
+"""The socket server: parse a request, let the Exchange answer it, write one buffer.
 
 Each answer goes out in a single write with Nagle disabled, because a header write followed
 by a body write on a keep-alive connection stalls on delayed ACKs (~40 ms per request), which
@@ -8,8 +8,6 @@ would make the throughput benchmark measure TCP rather than the client.
 from __future__ import annotations
 
 import contextlib
-import json
-import secrets
 import socket
 import socketserver
 import sys
@@ -17,20 +15,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
-from urllib.parse import parse_qs
 
-from ._errors import ApiError
-from ._faults import ANSWER_KINDS, PAGE_KINDS, Fault, FaultBook
-from ._hostile import mangle, rewrite_page
-from ._log import RecordedRequest, RequestLog
-from ._operations import Answer, Backend
-from ._routes import resolve
-
-JSON = "application/json"
-HTML_PAGE = (
-    "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}"
-    "</h1></center><hr><center>amperity-fake</center></body></html>"
-)
+from ._exchange import SERVER, Drop, Exchange, Reply, Wait, error_reply
 
 
 class FakeHTTPServer(ThreadingHTTPServer):
@@ -38,12 +24,8 @@ class FakeHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(
-        self, address: tuple[str, int], backend: Backend, log: RequestLog, faults: FaultBook
-    ) -> None:
-        self.backend = backend
-        self.log = log
-        self.faults = faults
+    def __init__(self, address: tuple[str, int], exchange: Exchange) -> None:
+        self.exchange = exchange
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, Handler)
@@ -79,8 +61,10 @@ class FakeHTTPServer(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
+    """Reads a request off the socket, hands it to the Exchange, writes what comes back."""
+
     protocol_version = "HTTP/1.1"
-    server_version = "amperity-fake"
+    server_version = SERVER
     sys_version = ""
     disable_nagle_algorithm = True
 
@@ -103,93 +87,33 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's own refusals (bad request line, oversized headers) answer in
         the JSON error envelope too: every error the fake sends has one shape."""
-        self.close_connection = True
-        request_id = "req-" + secrets.token_hex(8)
-        reason = message or self.responses.get(code, ("error",))[0]
-        payload = json.dumps(envelope(code, reason, request_id)).encode()
-        self.send(code, payload, JSON, request_id, {})
+        self.write(error_reply(code, message, getattr(self, "command", None) or "GET"))
 
     def serve(self) -> None:
         fake = cast(FakeHTTPServer, self.server)
-        raw_path, _, raw_query = self.path.partition("?")
         body = self.read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
-        route = resolve(raw_path)
-        entry = RecordedRequest(
-            method=self.command,
-            path=raw_path,
-            query=parse_qs(raw_query, keep_blank_values=True),
-            headers=headers,
-            body=body,
-            operation=route.methods.get(self.command) if route else None,
-            status=0,
-            at=time.monotonic(),
-        )
-        number = fake.log.record(entry)
-        request_id = "req-" + secrets.token_hex(8)
-        pending = fake.faults.take(entry.operation, number)
-        fault = pending.fault if pending is not None else None
-        if fault is not None and fault.kind == "slow":
-            time.sleep(cast(float, fault.delay))
-            fault = None
-        if fault is not None and fault.kind in ANSWER_KINDS:
-            self.send_fault(fault, entry, request_id)
-            return
-        backend = fake.backend
-        extra: dict[str, str] = {}
-        try:
-            answer = backend.answer(self.command, route, headers, entry.query, body)
-        except ApiError as error:
-            answer = Answer(error.status, envelope(error.status, error.message, request_id))
-            extra = error.headers
-        if answer.status < 400:
-            extra = backend.deprecation_headers(entry.operation)
-        status, answer_body = answer.status, answer.body
-        if pending is not None and fault is not None and fault.kind in PAGE_KINDS:
-            if status == 200 and isinstance(answer_body, dict) and fake.faults.consume(pending):
-                answer_body = rewrite_page(fault.kind, answer_body)
-            fault = None
-        payload = json.dumps(answer_body, separators=(",", ":")).encode()
-        if fault is not None:
-            status = 200
-            payload, mangled = mangle(fault, payload)
-            extra = {**extra, **mangled}
-        entry.status = status
-        self.send(status, payload, JSON, request_id, extra)
-
-    def send_fault(self, fault: Fault, entry: RecordedRequest, request_id: str) -> None:
-        if fault.kind == "drop":
-            entry.status = 0
+        outcome = fake.exchange.handle(self.command, self.path, headers, body)
+        if isinstance(outcome, Wait):
+            time.sleep(outcome.delay)
+            outcome = outcome.resume()
+        if isinstance(outcome, Drop):
             self.close_connection = True
             return
-        status = fault.answer_status
-        entry.status = status
-        extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
-        if fault.kind == "html":
-            reason = self.responses.get(status, ("Error",))[0]
-            page = HTML_PAGE.format(status=status, reason=reason).encode()
-            self.send(status, page, "text/html; charset=utf-8", request_id, extra)
-            return
-        body = envelope(status, f"injected fault: status {status}", request_id)
-        self.send(status, json.dumps(body).encode(), JSON, request_id, extra)
+        self.write(outcome)
 
-    def send(
-        self, status: int, body: bytes, content_type: str, request_id: str, extra: dict[str, str]
-    ) -> None:
-        reason = self.responses.get(status, ("",))[0]
+    def write(self, reply: Reply) -> None:
+        """Head and body in one write (see the module docstring)."""
+        if reply.close:
+            self.close_connection = True
         lines = [
-            f"HTTP/1.1 {status} {reason}",
-            f"Server: {self.server_version}",
-            f"Date: {self.date_time_string()}",
-            f"Content-Type: {content_type}",
-            f"Content-Length: {len(body)}",
-            f"x-request-id: {request_id}",
-            *(f"{name}: {value}" for name, value in extra.items()),
+            f"HTTP/1.1 {reply.status} {reply.reason}",
+            *(f"{name}: {value}" for name, value in reply.headers),
         ]
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head if self.command == "HEAD" else head + body)
+        self.wfile.write(head + reply.body)
 
     def read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -211,12 +135,3 @@ class Handler(BaseHTTPRequestHandler):
                 return b"".join(parts)
             parts.append(self.rfile.read(size))
             self.rfile.readline()
-
-
-def envelope(status: int, message: str, request_id: str) -> dict[str, Any]:
-    return {
-        "status": status,
-        "message": message,
-        "request_id": request_id,
-        "trace_id": "tr-" + secrets.token_hex(8),
-    }

@@ -1,0 +1,198 @@
+"""One request in, one outcome out: record, apply faults, answer. No sockets here.
+
+The socket server and the in-process transports both call `Exchange.handle` with the method,
+the raw path and query, the headers and the body, and get back either a `Reply` (status,
+headers, body) or an instruction only a connection can carry out: `Drop` (hang up without an
+answer) or `Wait` (hold the answer for a while, then call `resume`). Each caller carries
+those out in its own way, so both modes share one request log, one fault book and one backend.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import formatdate
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import parse_qs
+
+from ._errors import ApiError
+from ._faults import ANSWER_KINDS, PAGE_KINDS, Fault, FaultBook, Pending
+from ._hostile import mangle, rewrite_page
+from ._log import RecordedRequest, RequestLog
+from ._operations import Answer, Backend
+from ._routes import Route, resolve
+
+JSON = "application/json"
+SERVER = "amperity-fake"
+HTML_PAGE = (
+    "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}"
+    "</h1></center><hr><center>amperity-fake</center></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer ready for the wire. `headers` hold every header but Connection; `body` is
+    empty for HEAD, while Content-Length still gives the length a GET would have had."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    close: bool = False
+
+    @property
+    def reason(self) -> str:
+        return reason_phrase(self.status)
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection without answering (a "drop" fault)."""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Hold the answer `delay` seconds (a "slow" fault), then `resume()` builds it.
+
+    `resume` runs the request through the API at that moment, as the server does, even when
+    the client has stopped waiting: its side effects (a started workflow) happen regardless.
+    """
+
+    delay: float
+    resume: Callable[[], Reply]
+
+
+Outcome = Reply | Drop | Wait
+
+
+class Exchange:
+    """The fake's HTTP semantics, shared by the socket server and the transports."""
+
+    def __init__(self, backend: Backend, log: RequestLog, faults: FaultBook) -> None:
+        self.backend = backend
+        self.log = log
+        self.faults = faults
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Outcome:
+        """`target` is the raw path and query as sent; header names must be lower case."""
+        raw_path, _, raw_query = target.partition("?")
+        route = resolve(raw_path)
+        entry = RecordedRequest(
+            method=method,
+            path=raw_path,
+            query=parse_qs(raw_query, keep_blank_values=True),
+            headers=headers,
+            body=body,
+            operation=route.methods.get(method) if route else None,
+            status=0,
+            at=time.monotonic(),
+        )
+        number = self.log.record(entry)
+        request_id = "req-" + secrets.token_hex(8)
+        pending = self.faults.take(entry.operation, number)
+        fault = pending.fault if pending is not None else None
+        if fault is not None and fault.kind == "slow":
+            return Wait(
+                cast(float, fault.delay),
+                lambda: self.serve(entry, route, request_id, None, None),
+            )
+        if fault is not None and fault.kind in ANSWER_KINDS:
+            if fault.kind == "drop":
+                entry.status = 0
+                return Drop()
+            return finish(entry, fault_reply(fault, method, request_id))
+        return self.serve(entry, route, request_id, pending, fault)
+
+    def serve(
+        self,
+        entry: RecordedRequest,
+        route: Route | None,
+        request_id: str,
+        pending: Pending | None,
+        fault: Fault | None,
+    ) -> Reply:
+        backend = self.backend
+        extra: dict[str, str] = {}
+        try:
+            answer = backend.answer(entry.method, route, entry.headers, entry.query, entry.body)
+        except ApiError as error:
+            answer = Answer(error.status, envelope(error.status, error.message, request_id))
+            extra = error.headers
+        if answer.status < 400:
+            extra = backend.deprecation_headers(entry.operation)
+        status, answer_body = answer.status, answer.body
+        if pending is not None and fault is not None and fault.kind in PAGE_KINDS:
+            if status == 200 and isinstance(answer_body, dict) and self.faults.consume(pending):
+                answer_body = rewrite_page(fault.kind, answer_body)
+            fault = None
+        payload = json.dumps(answer_body, separators=(",", ":")).encode()
+        if fault is not None:
+            status = 200
+            payload, mangled = mangle(fault, payload)
+            extra = {**extra, **mangled}
+        return finish(entry, reply(status, payload, JSON, request_id, extra, entry.method))
+
+
+def finish(entry: RecordedRequest, answer: Reply) -> Reply:
+    entry.status = answer.status
+    return answer
+
+
+def fault_reply(fault: Fault, method: str, request_id: str) -> Reply:
+    status = fault.answer_status
+    extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+    if fault.kind == "html":
+        page = HTML_PAGE.format(status=status, reason=reason_phrase(status) or "Error").encode()
+        return reply(status, page, "text/html; charset=utf-8", request_id, extra, method)
+    body = envelope(status, f"injected fault: status {status}", request_id)
+    return reply(status, json.dumps(body).encode(), JSON, request_id, extra, method)
+
+
+def error_reply(status: int, message: str | None, method: str) -> Reply:
+    """The answer to a request the HTTP layer itself refuses (bad request line, oversized
+    headers): the same JSON envelope as every other error, and the connection closes."""
+    request_id = "req-" + secrets.token_hex(8)
+    reason = message or reason_phrase(status) or "error"
+    payload = json.dumps(envelope(status, reason, request_id)).encode()
+    return reply(status, payload, JSON, request_id, {}, method, close=True)
+
+
+def reply(
+    status: int,
+    body: bytes,
+    content_type: str,
+    request_id: str,
+    extra: dict[str, str],
+    method: str,
+    *,
+    close: bool = False,
+) -> Reply:
+    headers = [
+        ("Server", SERVER),
+        ("Date", formatdate(usegmt=True)),
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("x-request-id", request_id),
+        *extra.items(),
+    ]
+    return Reply(status, headers, b"" if method == "HEAD" else body, close)
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def envelope(status: int, message: str, request_id: str) -> dict[str, Any]:
+    return {
+        "status": status,
+        "message": message,
+        "request_id": request_id,
+        "trace_id": "tr-" + secrets.token_hex(8),
+    }
