@@ -1,21 +1,22 @@
 """amperity-facade: a typed client for the Amperity API.
 
     from amperity_facade import Amperity, AsyncAmperity, errors
+    from amperity_facade.pagination import Page, Paginator
+    from amperity_facade.types import Segment, Workflow, UNSET
 
-Everything else lives in private modules; what is re-exported here is the public surface.
-Returned objects are the generated models of `amperity_api.models`.
+The public surface is this package, `errors`, `pagination` and `types`; everything else
+lives in private modules. Returned objects are the generated models of `amperity_api.models`,
+re-exported by `amperity_facade.types` (which, unlike this package, imports them).
 """
-
-__version__ = "0.1.0"
 
 import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
 from ._client import Amperity
-from ._operations import Page
-from ._pagination import Paginator
+from ._pagination import AsyncPaginator, Page, Paginator
 from ._retry import RetryPolicy
+from ._version import __version__
 from .errors import AmperityDeprecationWarning
 
 # A library never decides where its log lines go: without this, retry warnings would reach
@@ -23,15 +24,20 @@ from .errors import AmperityDeprecationWarning
 logging.getLogger("amperity_facade").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncAmperity, AsyncPaginator
+    from ._async_client import AsyncAmperity
 
 
 def __getattr__(name: str) -> Any:
-    """The async client loads on first use, so sync-only programs never import asyncio."""
-    if name in ("AsyncAmperity", "AsyncPaginator"):
-        from . import _async_client
+    """The async client loads on first use, so sync-only programs never import asyncio;
+    `amperity_facade.types` too, since it imports the generated models."""
+    if name == "AsyncAmperity":
+        from ._async_client import AsyncAmperity
 
-        return getattr(_async_client, name)
+        return AsyncAmperity
+    if name in ("pagination", "types"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'amperity_facade' has no attribute {name!r}")
 
 

@@ -302,18 +302,29 @@ class Workflows(_Resource):
         return self._client._execute(_operations.stop_run(workflow_id))
 
     def wait(
-        self, workflow_id: str, *, timeout: float = 3600, poll_interval: float = 10
+        self,
+        workflow_id: str | Workflow,
+        *,
+        timeout: float = 3600,
+        poll_interval: float = 10,
+        on_state: _workflows.OnState | None = None,
     ) -> Workflow:
         """Poll until the workflow finishes; return it if it succeeded.
 
         Raises WorkflowFailedError (failed, canceled, stopped) or WorkflowTimeoutError.
-        Pauses grow from one second up to `poll_interval`.
+        Pauses grow from one second up to `poll_interval`. Given the Workflow `run` returned
+        instead of an id, its state is the first read, without a request. `on_state`, if
+        given, is called with the first workflow read and with each read whose state changed.
         """
         timeout, poll_interval = _workflows.check_wait(timeout, poll_interval)
+        watch = _workflows.StateWatch(on_state)
+        workflow_id, known = _workflows.first_read(workflow_id)
         deadline = time.monotonic() + timeout
         delays = _workflows.poll_delays(poll_interval)
         while True:
-            workflow = self.get(workflow_id)
+            workflow = known if known is not None else self.get(workflow_id)
+            known = None
+            watch(workflow)
             if _workflows.outcome(workflow) is not None:
                 return workflow
             remaining = deadline - time.monotonic()

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from ._retry import RetryPolicy, check_max_retries
+from ._version import __version__
 from .errors import ConfigurationError
 
 DEFAULT_API_VERSION = "2024-04-01"
@@ -267,8 +268,6 @@ def resolve(
 
 def request_headers(options: Options) -> dict[str, str]:
     """The headers every API call carries besides Authorization: the one place they are set."""
-    from . import __version__
-
     return {
         "amperity-tenant": options.tenant,
         "api-version": options.api_version,

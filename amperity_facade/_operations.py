@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -40,6 +40,7 @@ from ._dates import (
     parse_window,
     to_datetime,
 )
+from ._pagination import Page as Page  # defined beside the paginators; re-exported
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
 
@@ -79,16 +80,6 @@ class Call(Generic[T]):
         # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
         if not self.kwargs.get("params"):
             self.kwargs.pop("params", None)
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a listing: its items, the cursor to the next page, the total if asked."""
-
-    items: list[T]
-    next_token: str | None = None
-    total: int | None = None
-    raw: Any = field(default=None, repr=False, compare=False)
 
 
 class _ListModel(Protocol[T]):  # the generated *List models all look like this

@@ -15,13 +15,26 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._operations import Call, Page, PageSource
 from .errors import ConfigurationError, PaginationError
 
+if TYPE_CHECKING:  # _operations imports Page from here: no import back at run time
+    from ._operations import Call, PageSource
+
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing: its items, the cursor to the next page, the total if asked."""
+
+    items: list[T]
+    next_token: str | None = None
+    total: int | None = None
+    raw: Any = field(default=None, repr=False, compare=False)
+
 
 # Cursor format version: a cursor of another version is refused by name, not misread.
 CURSOR_VERSION = "af1"

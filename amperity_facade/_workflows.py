@@ -7,7 +7,7 @@ title-case (`Succeeded`), and new ones may appear; anything unknown counts as st
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,6 +17,32 @@ from .errors import ConfigurationError, WorkflowFailedError
 
 SUCCEEDED = frozenset({"succeeded"})
 UNSUCCESSFUL = frozenset({"failed", "canceled", "cancelled", "stopped"})
+
+OnState = Callable[["Workflow"], None]
+
+
+def first_read(workflow: str | Workflow) -> tuple[str, Workflow | None]:
+    """The id to poll, and the workflow already in hand when given one instead of an id."""
+    if isinstance(workflow, str):
+        return workflow, None
+    return str(workflow.id), workflow
+
+
+class StateWatch:
+    """What `wait(..., on_state=...)` calls back: the first workflow read, then each one
+    whose state differs from the read before. An exception it raises ends the wait."""
+
+    def __init__(self, on_state: OnState | None) -> None:
+        self._on_state = on_state
+        self._state: object = None
+        self._seen = False
+
+    def __call__(self, workflow: Workflow) -> None:
+        if self._on_state is None:
+            return
+        if not self._seen or workflow.state != self._state:
+            self._seen, self._state = True, workflow.state
+            self._on_state(workflow)
 
 
 def outcome(workflow: Workflow) -> Workflow | None:

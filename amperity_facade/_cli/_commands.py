@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from amperity_api.models import (
+from .. import Amperity
+from ..pagination import Paginator
+from ..types import (
     AuditEvent,
     Campaign,
     CampaignDraft,
@@ -24,11 +26,6 @@ from amperity_api.models import (
     Segment,
     Workflow,
 )
-
-from .. import _workflows
-from .._client import Amperity
-from .._pagination import Paginator
-from ..errors import WorkflowTimeoutError
 from ._export import Progress, Stats, export, resume_note
 from ._output import CliError, Column, choose_format, field, fields, make_writer, write_one
 from ._sink import csv_header, open_output
@@ -331,25 +328,21 @@ def follow(
     poll_interval: float,
     report: Callable[[str], None],
 ) -> Workflow:
-    """Poll with `client.workflows.get` until the workflow ends, reporting each new state.
+    """`client.workflows.wait` with a voice: the workflow as started, then each new state.
 
-    The same policy as `Workflows.wait` (pauses growing up to `poll_interval`, the same
-    success and failure states, the same exceptions) but with a voice: `wait` is silent.
+    The waiting itself (pauses growing up to `poll_interval`, the success and failure
+    states, the exceptions) is the client's; this only narrates what `on_state` reports.
     """
-    timeout, poll_interval = _workflows.check_wait(timeout, poll_interval)
     start = time.monotonic()
-    deadline = start + timeout
-    delays = _workflows.poll_delays(poll_interval)
     report(f"workflow {workflow.id} ({workflow.name}): {workflow.state}")
     state = workflow.state
-    while True:
-        if _workflows.outcome(workflow) is not None:  # raises WorkflowFailedError
-            return workflow
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise WorkflowTimeoutError(workflow, timeout)
-        time.sleep(min(next(delays), remaining))
-        workflow = client.workflows.get(workflow.id)
-        if workflow.state != state:
-            state = workflow.state
-            report(f"workflow {workflow.id}: {state} after {time.monotonic() - start:.1f}s")
+
+    def on_state(current: Workflow) -> None:
+        nonlocal state
+        if current.state != state:
+            state = current.state
+            report(f"workflow {current.id}: {state} after {time.monotonic() - start:.1f}s")
+
+    return client.workflows.wait(
+        workflow, timeout=timeout, poll_interval=poll_interval, on_state=on_state
+    )

@@ -41,7 +41,7 @@ def declared_columns(model: type[Any], prefix: str = "") -> list[str]:
     """
     hints: dict[str, Any] = {}
     try:
-        import amperity_api.models as namespace
+        from .. import types as namespace
 
         module = sys.modules[model.__module__]
         hints = typing.get_type_hints(model, globalns=vars(module), localns=vars(namespace))

@@ -16,10 +16,9 @@ from argparse import Namespace
 from contextlib import ExitStack
 from pathlib import Path
 
-from amperity_api.models import AuditEvent
-
-from .._client import Amperity
+from .. import Amperity
 from ..errors import WorkflowFailedError
+from ..types import AuditEvent
 from ._commands import follow, open_client, say
 from ._csv import CsvWriter
 from ._export import Progress, export

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from .._operations import Page
+from ..pagination import Page
 from ._output import Writer, _isatty
 from ._signals import deferred
 from ._sink import Sink
