@@ -93,10 +93,6 @@ class AsyncAmperity(BaseClient):
             # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
             trust_env=False,
         )
-        from amperity_api.client import Client as GeneratedClient
-
-        self._gen = GeneratedClient(base_url=options.base_url)
-        self._gen.set_async_httpx_client(self._http)
         self.segments = Segments(self)
         self.campaigns = Campaigns(self)
         self.campaign_drafts = CampaignDrafts(self)

@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -27,10 +27,6 @@ from ._config import NOT_GIVEN, Options, resolve
 from ._operations import Call
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    from amperity_api.client import Client as GeneratedClient
-
 from .errors import (
     AmperityDeprecationWarning,
     AmperityError,
@@ -112,7 +108,6 @@ class Shared:
 class BaseClient:
     _options: Options
     _shared: Shared
-    _gen: GeneratedClient
 
     @property
     def tenant(self) -> str:
@@ -206,7 +201,7 @@ class BaseClient:
             return self._log_retry(call, f"status {status}", Retry(delay, 1 + replays), attempt)
         self._shared.notices.check(call.operation, response)
         try:
-            return call.parse(self._gen, response)
+            return call.parse(response)
         except APIResponseValidationError as exc:
             delay = policy.delay_for_unreadable(attempt, idempotent=call.idempotent)
             if not exc.unreadable or delay is None:

@@ -92,10 +92,6 @@ class Amperity(BaseClient):
             # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
             trust_env=False,
         )
-        from amperity_api.client import Client as GeneratedClient
-
-        self._gen = GeneratedClient(base_url=options.base_url)
-        self._gen.set_httpx_client(self._http)
         self.segments = Segments(self)
         self.campaigns = Campaigns(self)
         self.campaign_drafts = CampaignDrafts(self)

@@ -1,7 +1,8 @@
 """What each API operation sends and how its answer is read, independent of sync or async.
 
-Every call is built by the generated client's own request builder (`_get_kwargs`) and read
-by its own parser (`_parse_response`); this module only adds what the generator cannot know:
+Every call is built by the generated operation module's request builder (`build_request`)
+and read by its parser (`parse_response`), the two public functions the facade's template
+(scripts/templates/) gives each module; this module only adds what the generator cannot know:
 argument checks, the unstable version for campaign drafts, windows and cursors for ingest
 jobs, turning list answers into pages, and checking each answer against the model's
 declared types first: the generated `from_dict` assigns whatever arrives, so a number where
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import httpx
 
 if TYPE_CHECKING:  # the generated package is imported on first use: it is most of import time
-    from amperity_api.client import Client as GeneratedClient
     from amperity_api.models import (
         AuditEvent,
         Campaign,
@@ -71,7 +71,7 @@ class Call(Generic[T]):
 
     operation: str
     kwargs: dict[str, Any]
-    parse: Callable[[GeneratedClient, httpx.Response], T]
+    parse: Callable[[httpx.Response], T]
     # False when repeating the request could repeat a side effect (start a workflow twice):
     # the retry loop then retries only failures the server surely did not act on.
     idempotent: bool = True
@@ -92,7 +92,7 @@ PageSource = Callable[[str | None], Call[Page[T]]]
 
 
 class _Decoded:
-    """What the generated `_parse_response` reads of an answer, with the body decoded once
+    """What the generated `parse_response` reads of an answer, with the body decoded once
     (it calls `.json()` itself; decoding twice would cost a listing a second pass)."""
 
     __slots__ = ("_body", "content", "status_code")
@@ -119,8 +119,8 @@ def _refusal(
     )
 
 
-def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Response], M]:
-    def parse(client: GeneratedClient, response: httpx.Response) -> M:
+def _parser(module: Any, model: type[M]) -> Callable[[httpx.Response], M]:
+    def parse(response: httpx.Response) -> M:
         try:
             body = json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # cut short, HTML, binary
@@ -129,7 +129,7 @@ def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Res
             raise _refusal(response, exc) from None
         try:
             shape_of(model).check(body)
-            parsed = module._parse_response(client=client, response=_Decoded(response, body))
+            parsed = module.parse_response(_Decoded(response, body))
         except Invalid as exc:
             raise _refusal(response, str(exc)) from None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -144,13 +144,11 @@ def _parser(module: Any, model: type[M]) -> Callable[[GeneratedClient, httpx.Res
     return parse
 
 
-def _page_parser(
-    module: Any, model: type[Any]
-) -> Callable[[GeneratedClient, httpx.Response], Page[Any]]:
+def _page_parser(module: Any, model: type[Any]) -> Callable[[httpx.Response], Page[Any]]:
     parse_model = _parser(module, model)
 
-    def parse(client: GeneratedClient, response: httpx.Response) -> Page[Any]:
-        listing: _ListModel[Any] = parse_model(client, response)
+    def parse(response: httpx.Response) -> Page[Any]:
+        listing: _ListModel[Any] = parse_model(response)
         token = listing.next_token if isinstance(listing.next_token, str) else None
         total = listing.total if isinstance(listing.total, int) else None
         return Page(list(listing.data), token or None, total, raw=listing)
@@ -201,7 +199,7 @@ def _listing(
     parse = _page_parser(module, model)
 
     def source(token: str | None) -> Call[Page[Any]]:
-        kwargs = module._get_kwargs(
+        kwargs = module.build_request(
             limit=_unset(limit), next_token=_unset(token), with_total=with_total, **filters
         )
         if headers:
@@ -320,7 +318,7 @@ def ingest_jobs(
     refused unless its window lies within [created_from, created_to).
 
     The vendor document declares no `limit` / `next_token` here although answers carry a
-    cursor, so both are added to the generated request's query.
+    cursor: openapi.yaml adds both (marked x-facade-addition), so they are generated arguments.
     """
     from amperity_api.api.ingest import list_ingest_jobs
     from amperity_api.models.ingest_job_details_list import IngestJobDetailsList
@@ -340,11 +338,13 @@ def ingest_jobs(
 
     def fetch(span: str, token: str | None) -> Call[Page[IngestJobDetails]]:
         low, high = parse_window(span)
-        kwargs = list_ingest_jobs._get_kwargs(
-            created_from=low, created_to=high, with_total=with_total
+        kwargs = list_ingest_jobs.build_request(
+            created_from=low,
+            created_to=high,
+            with_total=with_total,
+            limit=_unset(limit),
+            next_token=_unset(token),
         )
-        extra = {"limit": limit, "next_token": token}
-        kwargs["params"] = {**kwargs["params"], **{k: v for k, v in extra.items() if v is not None}}
         return Call("list-ingest-jobs", kwargs, parse)
 
     def after(span: str) -> str | None:
@@ -373,7 +373,7 @@ def get_ingest(job_id: str) -> Call[IngestJobDetails]:
     from amperity_api.models.ingest_job_details import IngestJobDetails
 
     job_id = check_id(job_id, "job_id")
-    kwargs = get_ingest_job._get_kwargs(job_id)
+    kwargs = get_ingest_job.build_request(job_id)
     return Call("get-ingest-job", kwargs, _parser(get_ingest_job, IngestJobDetails))
 
 
@@ -384,7 +384,7 @@ def get_run(workflow_id: str, view: str | None) -> Call[Workflow]:
     workflow_id = check_id(workflow_id, "workflow_id")
     if view is not None and view not in views():
         raise ConfigurationError(f"view must be one of {views()}, got {view!r}")
-    kwargs = get_workflow._get_kwargs(workflow_id, view=_unset(view))  # type: ignore[arg-type]
+    kwargs = get_workflow.build_request(workflow_id, view=_unset(view))  # type: ignore[arg-type]
     return Call("get-workflow", kwargs, _parser(get_workflow, Workflow))
 
 
@@ -417,7 +417,7 @@ def start_run(
     )
     return Call(
         "run-workflow",
-        run_workflow._get_kwargs(body=body),
+        run_workflow.build_request(body=body),
         _parser(run_workflow, Workflow),
         idempotent=False,
     )
@@ -428,7 +428,7 @@ def stop_run(workflow_id: str) -> Call[Workflow]:
     from amperity_api.models.workflow import Workflow
 
     workflow_id = check_id(workflow_id, "workflow_id")
-    kwargs = stop_workflow._get_kwargs(workflow_id)
+    kwargs = stop_workflow.build_request(workflow_id)
     return Call("stop-workflow", kwargs, _parser(stop_workflow, Workflow))
 
 

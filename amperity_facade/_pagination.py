@@ -168,8 +168,8 @@ class Chain(Generic[T]):
         span, token = self.position(cursor)
         call = self.fetch(span, token)
 
-        def parse(client: Any, response: Any) -> Page[T]:
-            page = call.parse(client, response)
+        def parse(response: Any) -> Page[T]:
+            page = call.parse(response)
             if page.next_token:
                 return replace(page, next_token=self.cursor(span, page.next_token))
             following = self.after(span)

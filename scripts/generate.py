@@ -1,7 +1,9 @@
 """Regenerate generated/amperity_api from openapi.yaml, or check that it is in sync.
 
 The pipeline is: prepare_spec (neutralise vendor traps) -> openapi-python-client (pinned
-in pyproject.toml, configured by openapi-python-client.yaml) -> ruff in isolated mode
+in pyproject.toml, configured by openapi-python-client.yaml, with scripts/templates/ overriding
+the endpoint module so each operation exposes public `build_request` and `parse_response`,
+the facade's only seam with the generated package) -> ruff in isolated mode
 (so formatting never depends on the caller's configuration) -> a "do not edit" header on
 every file. Everything happens in a temporary folder; `generated/` is replaced only at
 the end, so a failed run never leaves it half-written.
@@ -27,6 +29,7 @@ import specio
 PACKAGE = "amperity_api"
 TARGET = specio.REPO / "generated" / PACKAGE
 CONFIG = specio.REPO / "openapi-python-client.yaml"
+TEMPLATES = specio.REPO / "scripts" / "templates"
 HEADER = "generated from openapi.yaml, do not edit; run make generate"
 
 
@@ -50,6 +53,8 @@ def build(spec: Path, workdir: Path) -> Path:
         str(prepared),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "none",
         "--output-path",

@@ -21,6 +21,7 @@ import pytest
 
 from amperity_facade import Amperity, AsyncAmperity, errors
 from amperity_facade import _pagination as pagination
+from amperity_facade._operations import Call  # _pagination imports it for types only
 from amperity_facade.testing import FakeAmperity
 
 from .conftest import MockAPI, error, make_async, page
@@ -253,12 +254,12 @@ def test_several_plain_sources_chain_with_cursors_naming_the_part() -> None:
             at = int(token or 0)
             following = str(at + 1) if at + 1 < pages else None
             result = pagination.Page([f"{name}{at}"], following)
-            return pagination.Call("list", {"method": "get", "url": "/"}, lambda *_: result)
+            return Call("list", {"method": "get", "url": "/"}, lambda *_: result)
 
         return call
 
     def run(call: pagination.Call[pagination.Page[str]]) -> pagination.Page[str]:
-        return call.parse(None, None)  # type: ignore[arg-type]
+        return call.parse(None)  # type: ignore[arg-type]
 
     sources = [source("a", 2), source("b", 3)]
     pages = list(pagination.Paginator(run, sources).pages())
@@ -365,11 +366,9 @@ def test_empty_pages_limit_is_a_setting(
     def source(token: str | None) -> pagination.Call[pagination.Page[str]]:
         calls.append(token)
         empty = pagination.Page[str]([], f"c{len(calls)}")
-        return pagination.Call("list", {"method": "get", "url": "/"}, lambda *_: empty)
+        return Call("list", {"method": "get", "url": "/"}, lambda *_: empty)
 
-    paginator = pagination.Paginator(
-        lambda call: call.parse(None, None), [source], max_empty_pages=2
-    )  # type: ignore[arg-type]
+    paginator = pagination.Paginator(lambda call: call.parse(None), [source], max_empty_pages=2)  # type: ignore[arg-type]
     with pytest.raises(errors.PaginationError, match="2 pages in a row"):
         list(paginator)
     assert calls == [None, "c1"]

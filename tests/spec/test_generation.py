@@ -192,9 +192,9 @@ def test_no_example_string_assigned_as_default_textually(examples: set[tuple[typ
 def test_real_defaults_are_generated() -> None:
     """with_total=False and view="overview" survive, so the scanners above are not vacuous."""
     detail = set(signature_defaults((TREE / "api/workflow/get_workflow.py").read_text()))
-    assert ("sync(view)", "overview") in detail
+    assert ("build_request(view)", "overview") in detail
     listing = set(signature_defaults((TREE / "api/segments/list_segment.py").read_text()))
-    assert ("sync(with_total)", False) in listing
+    assert ("build_request(with_total)", False) in listing
 
 
 def test_scanner_catches_an_example_default() -> None:
@@ -230,9 +230,9 @@ def test_scanners_catch_an_unprepared_build(
     assert missing_header(raw) == []
     assert "api/segments/list_segment.py: argument api_version" in facade_header_leaks(raw)
     found = example_defaults(raw, examples)
-    assert "api/workflow/list_workflows.py: sync(state) = 'succeeded'" in found
+    assert "api/workflow/list_workflows.py: build_request(state) = 'succeeded'" in found
     assert (
-        "api/campaigns/list_campaign.py: sync(destination_data_template_id) = 'ptg-2QLLqXBEq'"
+        "api/campaigns/list_campaign.py: build_request(destination_data_template_id) = 'ptg-2QLLqXBEq'"
         in found
     )
     assert "api/workflow/list_workflows.py: 'succeeded'" in example_assignments(raw, examples)

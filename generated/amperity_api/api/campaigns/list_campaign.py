@@ -1,23 +1,21 @@
 # generated from openapi.yaml, do not edit; run make generate
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.campaign_list import CampaignList
 from ...models.error_response import ErrorResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     limit: int | Unset = UNSET,
     next_token: str | Unset = UNSET,
     with_total: bool | Unset = False,
     destination_data_template_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """GET /campaigns: the keyword arguments of `httpx.Client.request`."""
 
     params: dict[str, Any] = {}
 
@@ -40,9 +38,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CampaignList | ErrorResponse | None:
+def parse_response(response: httpx.Response) -> CampaignList | ErrorResponse | None:
+    """The documented answer for the response's status; None for a status not documented."""
     if response.status_code == 200:
         response_200 = CampaignList.from_dict(response.json())
 
@@ -83,168 +80,4 @@ def _parse_response(
 
         return response_503
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CampaignList | ErrorResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    destination_data_template_id: str | Unset = UNSET,
-) -> Response[CampaignList | ErrorResponse]:
-    """GET /campaigns
-
-     List campaigns, optionally for one destination data template.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        destination_data_template_id (str | Unset):  Example: ptg-2QLLqXBEq.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CampaignList | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        destination_data_template_id=destination_data_template_id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    destination_data_template_id: str | Unset = UNSET,
-) -> CampaignList | ErrorResponse | None:
-    """GET /campaigns
-
-     List campaigns, optionally for one destination data template.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        destination_data_template_id (str | Unset):  Example: ptg-2QLLqXBEq.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CampaignList | ErrorResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        destination_data_template_id=destination_data_template_id,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    destination_data_template_id: str | Unset = UNSET,
-) -> Response[CampaignList | ErrorResponse]:
-    """GET /campaigns
-
-     List campaigns, optionally for one destination data template.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        destination_data_template_id (str | Unset):  Example: ptg-2QLLqXBEq.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CampaignList | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        destination_data_template_id=destination_data_template_id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    destination_data_template_id: str | Unset = UNSET,
-) -> CampaignList | ErrorResponse | None:
-    """GET /campaigns
-
-     List campaigns, optionally for one destination data template.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        destination_data_template_id (str | Unset):  Example: ptg-2QLLqXBEq.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CampaignList | ErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            next_token=next_token,
-            with_total=with_total,
-            destination_data_template_id=destination_data_template_id,
-        )
-    ).parsed
+    return None

@@ -1,23 +1,23 @@
 # generated from openapi.yaml, do not edit; run make generate
 import datetime
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.ingest_job_details_list import IngestJobDetailsList
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     with_total: bool | Unset = False,
     created_from: datetime.datetime,
     created_to: datetime.datetime,
+    limit: int | Unset = UNSET,
+    next_token: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """GET /ingest/jobs: the keyword arguments of `httpx.Client.request`."""
 
     params: dict[str, Any] = {}
 
@@ -28,6 +28,10 @@ def _get_kwargs(
 
     json_created_to = created_to.isoformat()
     params["created_to"] = json_created_to
+
+    params["limit"] = limit
+
+    params["next_token"] = next_token
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -40,9 +44,10 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    response: httpx.Response,
 ) -> ErrorResponse | IngestJobDetailsList | None:
+    """The documented answer for the response's status; None for a status not documented."""
     if response.status_code == 200:
         response_200 = IngestJobDetailsList.from_dict(response.json())
 
@@ -83,156 +88,4 @@ def _parse_response(
 
         return response_503
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | IngestJobDetailsList]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime,
-    created_to: datetime.datetime,
-) -> Response[ErrorResponse | IngestJobDetailsList]:
-    """GET /ingest/jobs
-
-     List ingest jobs started inside a window of at most seven days.
-
-    Args:
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime):  Example: 2026-10-01T00:00:00Z.
-        created_to (datetime.datetime):  Example: 2026-10-07T00:00:00Z.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | IngestJobDetailsList]
-    """
-
-    kwargs = _get_kwargs(
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime,
-    created_to: datetime.datetime,
-) -> ErrorResponse | IngestJobDetailsList | None:
-    """GET /ingest/jobs
-
-     List ingest jobs started inside a window of at most seven days.
-
-    Args:
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime):  Example: 2026-10-01T00:00:00Z.
-        created_to (datetime.datetime):  Example: 2026-10-07T00:00:00Z.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | IngestJobDetailsList
-    """
-
-    return sync_detailed(
-        client=client,
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime,
-    created_to: datetime.datetime,
-) -> Response[ErrorResponse | IngestJobDetailsList]:
-    """GET /ingest/jobs
-
-     List ingest jobs started inside a window of at most seven days.
-
-    Args:
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime):  Example: 2026-10-01T00:00:00Z.
-        created_to (datetime.datetime):  Example: 2026-10-07T00:00:00Z.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | IngestJobDetailsList]
-    """
-
-    kwargs = _get_kwargs(
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime,
-    created_to: datetime.datetime,
-) -> ErrorResponse | IngestJobDetailsList | None:
-    """GET /ingest/jobs
-
-     List ingest jobs started inside a window of at most seven days.
-
-    Args:
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime):  Example: 2026-10-01T00:00:00Z.
-        created_to (datetime.datetime):  Example: 2026-10-07T00:00:00Z.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | IngestJobDetailsList
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            with_total=with_total,
-            created_from=created_from,
-            created_to=created_to,
-        )
-    ).parsed
+    return None

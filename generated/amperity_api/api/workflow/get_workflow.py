@@ -1,23 +1,21 @@
 # generated from openapi.yaml, do not edit; run make generate
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.get_workflow_view import GetWorkflowView
 from ...models.workflow import Workflow
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 
 
-def _get_kwargs(
+def build_request(
     workflow_id: str,
     *,
     view: GetWorkflowView | Unset = "overview",
 ) -> dict[str, Any]:
+    """GET /workflow/runs/{workflow_id}: the keyword arguments of `httpx.Client.request`."""
 
     params: dict[str, Any] = {}
 
@@ -40,9 +38,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | Workflow | None:
+def parse_response(response: httpx.Response) -> ErrorResponse | Workflow | None:
+    """The documented answer for the response's status; None for a status not documented."""
     if response.status_code == 200:
         response_200 = Workflow.from_dict(response.json())
 
@@ -88,144 +85,4 @@ def _parse_response(
 
         return response_503
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | Workflow]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    workflow_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    view: GetWorkflowView | Unset = "overview",
-) -> Response[ErrorResponse | Workflow]:
-    """GET /workflow/runs/{workflow-id}
-
-     Fetch one workflow run; verbose view adds its task instances.
-
-    Args:
-        workflow_id (str):  Example: wf-20240603-12345-MNabc.
-        view (GetWorkflowView | Unset):  Default: 'overview'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Workflow]
-    """
-
-    kwargs = _get_kwargs(
-        workflow_id=workflow_id,
-        view=view,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    workflow_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    view: GetWorkflowView | Unset = "overview",
-) -> ErrorResponse | Workflow | None:
-    """GET /workflow/runs/{workflow-id}
-
-     Fetch one workflow run; verbose view adds its task instances.
-
-    Args:
-        workflow_id (str):  Example: wf-20240603-12345-MNabc.
-        view (GetWorkflowView | Unset):  Default: 'overview'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Workflow
-    """
-
-    return sync_detailed(
-        workflow_id=workflow_id,
-        client=client,
-        view=view,
-    ).parsed
-
-
-async def asyncio_detailed(
-    workflow_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    view: GetWorkflowView | Unset = "overview",
-) -> Response[ErrorResponse | Workflow]:
-    """GET /workflow/runs/{workflow-id}
-
-     Fetch one workflow run; verbose view adds its task instances.
-
-    Args:
-        workflow_id (str):  Example: wf-20240603-12345-MNabc.
-        view (GetWorkflowView | Unset):  Default: 'overview'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Workflow]
-    """
-
-    kwargs = _get_kwargs(
-        workflow_id=workflow_id,
-        view=view,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    workflow_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    view: GetWorkflowView | Unset = "overview",
-) -> ErrorResponse | Workflow | None:
-    """GET /workflow/runs/{workflow-id}
-
-     Fetch one workflow run; verbose view adds its task instances.
-
-    Args:
-        workflow_id (str):  Example: wf-20240603-12345-MNabc.
-        view (GetWorkflowView | Unset):  Default: 'overview'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Workflow
-    """
-
-    return (
-        await asyncio_detailed(
-            workflow_id=workflow_id,
-            client=client,
-            view=view,
-        )
-    ).parsed
+    return None

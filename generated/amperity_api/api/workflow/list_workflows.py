@@ -1,18 +1,15 @@
 # generated from openapi.yaml, do not edit; run make generate
 import datetime
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.workflow_list import WorkflowList
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     limit: int | Unset = UNSET,
     next_token: str | Unset = UNSET,
@@ -24,6 +21,7 @@ def _get_kwargs(
     state: str | Unset = UNSET,
     type_: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """GET /workflow/runs: the keyword arguments of `httpx.Client.request`."""
 
     params: dict[str, Any] = {}
 
@@ -68,9 +66,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | WorkflowList | None:
+def parse_response(response: httpx.Response) -> ErrorResponse | WorkflowList | None:
+    """The documented answer for the response's status; None for a status not documented."""
     if response.status_code == 200:
         response_200 = WorkflowList.from_dict(response.json())
 
@@ -111,228 +108,4 @@ def _parse_response(
 
         return response_503
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | WorkflowList]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime | Unset = UNSET,
-    created_to: datetime.datetime | Unset = UNSET,
-    ended_from: datetime.datetime | Unset = UNSET,
-    ended_to: datetime.datetime | Unset = UNSET,
-    state: str | Unset = UNSET,
-    type_: str | Unset = UNSET,
-) -> Response[ErrorResponse | WorkflowList]:
-    """GET /workflow/runs
-
-     List workflow runs, filtered by creation or end window, state or type.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        created_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        ended_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        ended_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        state (str | Unset):  Example: succeeded.
-        type_ (str | Unset):  Example: courier.group/run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | WorkflowList]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-        ended_from=ended_from,
-        ended_to=ended_to,
-        state=state,
-        type_=type_,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime | Unset = UNSET,
-    created_to: datetime.datetime | Unset = UNSET,
-    ended_from: datetime.datetime | Unset = UNSET,
-    ended_to: datetime.datetime | Unset = UNSET,
-    state: str | Unset = UNSET,
-    type_: str | Unset = UNSET,
-) -> ErrorResponse | WorkflowList | None:
-    """GET /workflow/runs
-
-     List workflow runs, filtered by creation or end window, state or type.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        created_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        ended_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        ended_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        state (str | Unset):  Example: succeeded.
-        type_ (str | Unset):  Example: courier.group/run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | WorkflowList
-    """
-
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-        ended_from=ended_from,
-        ended_to=ended_to,
-        state=state,
-        type_=type_,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime | Unset = UNSET,
-    created_to: datetime.datetime | Unset = UNSET,
-    ended_from: datetime.datetime | Unset = UNSET,
-    ended_to: datetime.datetime | Unset = UNSET,
-    state: str | Unset = UNSET,
-    type_: str | Unset = UNSET,
-) -> Response[ErrorResponse | WorkflowList]:
-    """GET /workflow/runs
-
-     List workflow runs, filtered by creation or end window, state or type.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        created_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        ended_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        ended_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        state (str | Unset):  Example: succeeded.
-        type_ (str | Unset):  Example: courier.group/run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | WorkflowList]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        next_token=next_token,
-        with_total=with_total,
-        created_from=created_from,
-        created_to=created_to,
-        ended_from=ended_from,
-        ended_to=ended_to,
-        state=state,
-        type_=type_,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
-    next_token: str | Unset = UNSET,
-    with_total: bool | Unset = False,
-    created_from: datetime.datetime | Unset = UNSET,
-    created_to: datetime.datetime | Unset = UNSET,
-    ended_from: datetime.datetime | Unset = UNSET,
-    ended_to: datetime.datetime | Unset = UNSET,
-    state: str | Unset = UNSET,
-    type_: str | Unset = UNSET,
-) -> ErrorResponse | WorkflowList | None:
-    """GET /workflow/runs
-
-     List workflow runs, filtered by creation or end window, state or type.
-
-    Args:
-        limit (int | Unset):
-        next_token (str | Unset):  Example: ZVEy1iwsKBs9a6H.
-        with_total (bool | Unset):  Default: False.
-        created_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        created_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        ended_from (datetime.datetime | Unset):  Example: 2026-04-01T00:00:00Z.
-        ended_to (datetime.datetime | Unset):  Example: 2026-04-30T00:00:00Z.
-        state (str | Unset):  Example: succeeded.
-        type_ (str | Unset):  Example: courier.group/run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | WorkflowList
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            next_token=next_token,
-            with_total=with_total,
-            created_from=created_from,
-            created_to=created_to,
-            ended_from=ended_from,
-            ended_to=ended_to,
-            state=state,
-            type_=type_,
-        )
-    ).parsed
+    return None

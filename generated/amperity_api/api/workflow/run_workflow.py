@@ -1,21 +1,18 @@
 # generated from openapi.yaml, do not edit; run make generate
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.workflow import Workflow
 from ...models.workflow_run_request import WorkflowRunRequest
-from ...types import Response
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: WorkflowRunRequest,
 ) -> dict[str, Any]:
+    """POST /workflow/runs: the keyword arguments of `httpx.Client.request`."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -31,9 +28,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | Workflow | None:
+def parse_response(response: httpx.Response) -> ErrorResponse | Workflow | None:
+    """The documented answer for the response's status; None for a status not documented."""
     if response.status_code == 201:
         response_201 = Workflow.from_dict(response.json())
 
@@ -74,132 +70,4 @@ def _parse_response(
 
         return response_503
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | Workflow]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: WorkflowRunRequest,
-) -> Response[ErrorResponse | Workflow]:
-    """POST /workflow/runs
-
-     Start a workflow from a configuration (courier group, orchestration group or campaign).
-
-    Args:
-        body (WorkflowRunRequest): What to run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Workflow]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: WorkflowRunRequest,
-) -> ErrorResponse | Workflow | None:
-    """POST /workflow/runs
-
-     Start a workflow from a configuration (courier group, orchestration group or campaign).
-
-    Args:
-        body (WorkflowRunRequest): What to run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Workflow
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: WorkflowRunRequest,
-) -> Response[ErrorResponse | Workflow]:
-    """POST /workflow/runs
-
-     Start a workflow from a configuration (courier group, orchestration group or campaign).
-
-    Args:
-        body (WorkflowRunRequest): What to run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | Workflow]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: WorkflowRunRequest,
-) -> ErrorResponse | Workflow | None:
-    """POST /workflow/runs
-
-     Start a workflow from a configuration (courier group, orchestration group or campaign).
-
-    Args:
-        body (WorkflowRunRequest): What to run.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | Workflow
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    return None
