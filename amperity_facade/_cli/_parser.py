@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
+from .._dates import to_datetime  # value rules shared with the library (see test_layers)
+from ..errors import ConfigurationError
 from ..types import WorkflowRunRequestRunMode
 from . import _commands, _demo, _fake_server
 from ._output import FORMATS
@@ -90,29 +92,15 @@ def _number(text: str, kind: Callable[[str], Any]) -> Any:
 
 
 def _time(text: str) -> dt.datetime:
-    """An aware UTC datetime, parsed here so errors name the option the user typed.
-
-    The rules of the client's own time arguments: ISO-8601, naive taken as UTC.
-    """
-    from dateutil.parser import isoparse  # slow to import: only when a time is given
-
+    """An aware UTC datetime, parsed here so errors name the option the user typed, by the
+    rules of the client's own time arguments (one implementation: `_dates`)."""
     try:
-        moment = isoparse(text.strip())
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO-8601 date or date-time "
-            "(e.g. 2026-10-01 or 2026-10-01T12:00:00Z)"
-        ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    try:
-        return moment.astimezone(dt.UTC)
-    except OverflowError:  # 0001-01-01T00:00+01:00 is still year 0 in UTC
-        raise argparse.ArgumentTypeError(
-            f"{text!r} lies outside the years 1 to 9999 once converted to UTC"
-        ) from None
-    except ValueError as exc:  # a tzinfo whose offset is not a valid one
-        raise argparse.ArgumentTypeError(f"{text!r} has an unusable time zone: {exc}") from None
+        return to_datetime(text, "TIME")
+    except ConfigurationError as exc:
+        reason = str(exc).removeprefix(f"TIME={text!r} ")
+        if "ISO-8601" in reason:
+            reason += " (e.g. 2026-10-01 or 2026-10-01T12:00:00Z)"
+        raise argparse.ArgumentTypeError(f"{text!r} {reason}") from None
 
 
 def run_modes() -> tuple[str, ...]:
