@@ -16,8 +16,8 @@ from . import _config, _operations, _workflows
 from ._base import BaseClient, Retry, Shared
 from ._config import Options
 from ._dates import Moment
-from ._operations import Call, Page, PageSource
-from ._pagination import Paginator
+from ._operations import Call, PageSource
+from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
 from ._transport import LimitedTransport
 from .errors import WorkflowTimeoutError

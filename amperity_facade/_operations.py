@@ -40,7 +40,7 @@ from ._dates import (
     parse_window,
     to_datetime,
 )
-from ._pagination import Page as Page  # defined beside the paginators; re-exported
+from ._pagination import Page
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
 

@@ -26,16 +26,6 @@ if TYPE_CHECKING:  # _operations imports Page from here: no import back at run t
 T = TypeVar("T")
 
 
-def __getattr__(name: str) -> Any:
-    """`Call` and `PageSource` are still reachable here, as before `Page` moved in; loaded
-    on first use, since _operations imports this module."""
-    if name in ("Call", "PageSource"):
-        from . import _operations
-
-        return getattr(_operations, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a listing: its items, the cursor to the next page, the total if asked."""

@@ -7,57 +7,10 @@ public name that does not depend on the generated package's layout. Importing th
 imports the generated models; `import amperity_facade` alone does not.
 """
 
-from amperity_api.models import (
-    AuditEvent,
-    AuditEventList,
-    Campaign,
-    CampaignDraft,
-    CampaignDraftList,
-    CampaignList,
-    ErrorResponse,
-    GetWorkflowView,
-    IngestFeedDetails,
-    IngestFileDetails,
-    IngestJobDetails,
-    IngestJobDetailsList,
-    Segment,
-    SegmentList,
-    TokenRequest,
-    TokenRequestGrantType,
-    TokenResponse,
-    Workflow,
-    WorkflowError,
-    WorkflowList,
-    WorkflowRunRequest,
-    WorkflowRunRequestRunMode,
-    WorkflowTaskInstance,
-)
+# Every model the generator writes, whatever `make spec` brings: a model the vendor adds is
+# public here at once, with no list to keep in step.
+from amperity_api.models import *  # noqa: F403
+from amperity_api.models import __all__ as _models
 from amperity_api.types import UNSET, Unset
 
-__all__ = [
-    "UNSET",
-    "AuditEvent",
-    "AuditEventList",
-    "Campaign",
-    "CampaignDraft",
-    "CampaignDraftList",
-    "CampaignList",
-    "ErrorResponse",
-    "GetWorkflowView",
-    "IngestFeedDetails",
-    "IngestFileDetails",
-    "IngestJobDetails",
-    "IngestJobDetailsList",
-    "Segment",
-    "SegmentList",
-    "TokenRequest",
-    "TokenRequestGrantType",
-    "TokenResponse",
-    "Unset",
-    "Workflow",
-    "WorkflowError",
-    "WorkflowList",
-    "WorkflowRunRequest",
-    "WorkflowRunRequestRunMode",
-    "WorkflowTaskInstance",
-]
+__all__ = [*_models, "UNSET", "Unset"]
