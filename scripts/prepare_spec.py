@@ -34,7 +34,7 @@ from typing import Any
 import specio
 
 FACADE_HEADERS = frozenset({"api-version", "amperity-tenant"})
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+HTTP_METHODS = specio.METHODS
 
 
 def default_is_example(schema: dict[str, Any], *, required: bool = False) -> bool:
@@ -76,25 +76,18 @@ def _walk_schema(schema: Any) -> None:
 def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     """Return a prepared copy of `doc`; the input is left untouched."""
     out = copy.deepcopy(doc)
-    for item in out.get("paths", {}).values():
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
+    for _, _, op in specio.iter_operations(out):
+        kept = []
+        for param in op.get("parameters", []):
+            target = specio.resolve(out, param)
+            if target.get("in") == "header" and target.get("name", "").lower() in FACADE_HEADERS:
                 continue
-            kept = []
-            for param in op.get("parameters", []):
-                target = specio.resolve(out, param)
-                if (
-                    target.get("in") == "header"
-                    and target.get("name", "").lower() in FACADE_HEADERS
-                ):
-                    continue
-                if "$ref" not in param and isinstance(param.get("schema"), dict):
-                    demote_default(param["schema"], required=bool(param.get("required")))
-                kept.append(param)
-            op["parameters"] = kept
-            if not kept:
-                del op["parameters"]
+            if "$ref" not in param and isinstance(param.get("schema"), dict):
+                demote_default(param["schema"], required=bool(param.get("required")))
+            kept.append(param)
+        op["parameters"] = kept
+        if not kept:
+            del op["parameters"]
     components = out.get("components", {})
     params = components.get("parameters", {})
     for name in list(params):
@@ -111,13 +104,11 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
 def open_response_enums(doc: dict[str, Any]) -> None:
     """Turn every enum reachable from a response into an open string, in place."""
     schemas = doc.get("components", {}).get("schemas", {})
-    pending: list[Any] = []
-    for item in doc.get("paths", {}).values():
-        for method in HTTP_METHODS:
-            op = item.get(method) if isinstance(item, dict) else None
-            if isinstance(op, dict):
-                for answer in (op.get("responses") or {}).values():
-                    pending.append(specio.resolve(doc, answer))
+    pending: list[Any] = [
+        specio.resolve(doc, answer)
+        for _, _, op in specio.iter_operations(doc)
+        for answer in (op.get("responses") or {}).values()
+    ]
     seen: set[str] = set()
     while pending:
         node = pending.pop()

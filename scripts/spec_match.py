@@ -22,7 +22,7 @@ from typing import Any
 
 import specio
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+METHODS = specio.METHODS
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
 
 

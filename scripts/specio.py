@@ -8,6 +8,7 @@ gives no diff.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "openapi.yaml"
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def load(path: str | Path) -> dict[str, Any]:
@@ -55,13 +57,21 @@ def resolve(doc: dict[str, Any], node: Any) -> Any:
     return node
 
 
+def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) for every operation of the document, in document order."""
+    for path, item in (doc.get("paths") or {}).items():
+        if isinstance(item, dict):
+            for method in METHODS:
+                if isinstance(item.get(method), dict):
+                    yield path, method, item[method]
+
+
 def find_operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
     """(path, method, operation) of the operation with this operationId.
 
     Found by id, not by path: the vendor may rename a path or its variables (`{workflow-id}`
     -> `{run-id}`) without changing what the operation is."""
-    for path, item in (doc.get("paths") or {}).items():
-        for method, op in (item or {}).items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return path, method, op
+    for path, method, op in iter_operations(doc):
+        if op.get("operationId") == operation_id:
+            return path, method, op
     raise KeyError(f"no operation {operation_id!r}")

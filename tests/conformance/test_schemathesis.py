@@ -27,7 +27,7 @@ from amperity_facade.testing._routes import ROUTED_OPERATIONS
 
 from .conftest import TENANT, TOKEN
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+METHODS = specio.METHODS
 
 SPEC: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "openapi.yaml").read_text(encoding="utf-8")
