@@ -11,7 +11,6 @@ and replays the call.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 import time
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._numbers import finite
 from ._ratelimit import SLOT_HELD, RateLimiter
 from .errors import APIResponseValidationError, AuthenticationError, error_details
 
@@ -53,15 +53,14 @@ def token_lifetime(expires_in: object) -> float:
     non-finite or unreadable values say nothing usable: the token is kept until a 401 (or
     `MAX_LIFETIME`), rather than fetched again before every call or kept forever.
     """
-    value: float | None = None
-    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-        value = float(expires_in)
-    elif isinstance(expires_in, str):
+    candidate: object = expires_in
+    if isinstance(expires_in, str):
         try:
-            value = float(expires_in.strip()[:40])
+            candidate = float(expires_in.strip()[:40])
         except ValueError:
-            value = None
-    if value is None or not math.isfinite(value) or value <= 0:
+            candidate = None
+    value = finite(candidate)  # also None for an int too large to be a float
+    if value is None or value <= 0:
         if expires_in is not None:
             log.warning("token answer has an unusable expires_in; keeping it until a 401")
         return MAX_LIFETIME

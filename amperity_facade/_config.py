@@ -8,7 +8,6 @@ http, a typo in the version that the server answers with a confusing 401.
 from __future__ import annotations
 
 import ipaddress
-import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ._numbers import finite, shown
 from ._retry import RetryPolicy, check_max_retries
 from ._version import __version__
 from .errors import ConfigurationError
@@ -113,12 +113,8 @@ def check_secret(name: str, value: object) -> str:
 
 
 def _positive(value: object) -> bool:
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and math.isfinite(value)
-        and value > 0
-    )
+    number = finite(value)
+    return number is not None and number > 0
 
 
 def check_timeout(timeout: object) -> httpx.Timeout:
@@ -133,12 +129,12 @@ def check_timeout(timeout: object) -> httpx.Timeout:
             if value is not None and not _positive(value):
                 raise ConfigurationError(
                     f"timeout.{name} must be a positive, finite number of seconds or None, "
-                    f"got {value!r}"
+                    f"got {shown(value)}"
                 )
         return timeout
     if not _positive(timeout):
         raise ConfigurationError(
-            f"timeout must be a positive, finite number of seconds, got {timeout!r}"
+            f"timeout must be a positive, finite number of seconds, got {shown(timeout)}"
         )
     return httpx.Timeout(float(timeout))  # type: ignore[arg-type]
 
@@ -149,7 +145,7 @@ def check_rate_limit(rate_limit: object) -> float | None:
     if not _positive(rate_limit) or rate_limit < MIN_RATE_LIMIT:  # type: ignore[operator]
         raise ConfigurationError(
             "rate_limit must be a finite number of requests per second of at least "
-            f"{MIN_RATE_LIMIT:g} (one an hour), or None; got {rate_limit!r}"
+            f"{MIN_RATE_LIMIT:g} (one an hour), or None; got {shown(rate_limit)}"
         )
     return float(rate_limit)  # type: ignore[arg-type]
 

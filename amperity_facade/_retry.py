@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._numbers import finite, shown
 from .errors import ConfigurationError
 
 _SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
@@ -56,18 +57,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _check_number(name: str, value: object, *, minimum: float, allow_equal: bool) -> float:
-    ok = (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and math.isfinite(value)
-        and (value >= minimum if allow_equal else value > minimum)
-    )
-    if not ok:
+    number = finite(value)
+    if number is None or not (number >= minimum if allow_equal else number > minimum):
         bound = f">= {minimum:g}" if allow_equal else f"> {minimum:g}"
         raise ConfigurationError(
-            f"RetryPolicy.{name} must be a finite number {bound}, got {value!r}"
+            f"RetryPolicy.{name} must be a finite number {bound}, got {shown(value)}"
         )
-    return float(value)  # type: ignore[arg-type]
+    return number
 
 
 def check_max_retries(max_retries: object) -> int:

@@ -6,13 +6,13 @@ title-case (`Succeeded`), and new ones may appear; anything unknown counts as st
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from amperity_api.models import Workflow
 
+from ._numbers import finite, shown
 from .errors import ConfigurationError, WorkflowFailedError
 
 SUCCEEDED = frozenset({"succeeded"})
@@ -76,16 +76,9 @@ def check_wait(timeout: object, poll_interval: object) -> tuple[float, float]:
 
 
 def _seconds(value: object, name: str) -> float:
-    if not isinstance(value, bool) and isinstance(value, int | float):
-        try:
-            seconds = float(value)
-        except OverflowError:
-            seconds = math.inf
-        if math.isfinite(seconds) and seconds > 0:
-            return seconds
-    # repr() of an int of thousands of digits raises ValueError itself: name its size instead.
-    if isinstance(value, int) and value.bit_length() > 64:
-        shown = f"an integer of {value.bit_length()} bits"
-    else:
-        shown = repr(value)
-    raise ConfigurationError(f"{name} must be a positive, finite number of seconds, got {shown}")
+    seconds = finite(value)
+    if seconds is not None and seconds > 0:
+        return seconds
+    raise ConfigurationError(
+        f"{name} must be a positive, finite number of seconds, got {shown(value)}"
+    )

@@ -6,11 +6,11 @@ could never fire, would let the test that injected it pass without testing anyth
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from .._numbers import finite, shown
 from ._errors import FakeUsageError
 from ._names import LISTINGS, OperationName, check_operation, one_of
 
@@ -146,8 +146,11 @@ def check_delay(delay: object) -> None:
         raise FakeUsageError("fault kind 'slow' needs delay=<seconds>, a number above 0")
     if isinstance(delay, bool) or not isinstance(delay, int | float):
         raise FakeUsageError(f"delay must be a number of seconds, got {delay!r}")
-    if not (math.isfinite(delay) and delay > 0):
-        raise FakeUsageError(f"delay must be a finite number of seconds above 0, got {delay}")
+    seconds = finite(delay)
+    if seconds is None or seconds <= 0:
+        raise FakeUsageError(
+            f"delay must be a finite number of seconds above 0, got {shown(delay)}"
+        )
 
 
 def check_header(value: object) -> None:

@@ -33,6 +33,8 @@ BAD_CLIENT_SETTINGS: dict[str, dict[str, Any]] = {
     "rate_limit-nan": {"rate_limit": math.nan},
     "rate_limit-inf": {"rate_limit": math.inf},
     "rate_limit--inf": {"rate_limit": -math.inf},
+    "rate_limit-huge-int": {"rate_limit": 10**400},
+    "timeout-huge-int": {"timeout": 10**400},
     "timeout-nan": {"timeout": math.nan},
     "timeout-inf": {"timeout": math.inf},
     "timeout-httpx-nan": {"timeout": httpx.Timeout(math.nan)},
@@ -79,6 +81,7 @@ BAD_POLICY_VALUES: dict[str, dict[str, Any]] = {
     "backoff_base-nan": {"backoff_base": math.nan},
     "backoff_max-inf": {"backoff_max": math.inf},
     "max_retry_after-nan": {"max_retry_after": math.nan},
+    "backoff_base-huge-int": {"backoff_base": 10**400},
     "max_retries-negative": {"max_retries": -1},
 }
 

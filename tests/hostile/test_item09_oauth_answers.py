@@ -112,6 +112,7 @@ ODD_LIFETIMES: dict[str, Callable[[int], Any]] = {
     "inf-string": answer("inf"),
     "huge": answer(1e308),
     "huge-string": answer("1e308"),
+    "huge-int-literal": raw_answer("1" + "0" * 400),  # an int too large to be a float
     "null": answer(None),
     "bool": answer(True),
 }
