@@ -19,6 +19,7 @@ SUCCEEDED = frozenset({"succeeded"})
 UNSUCCESSFUL = frozenset({"failed", "canceled", "cancelled", "stopped"})
 
 OnState = Callable[["Workflow"], None]
+_UNSEEN = object()  # differs from every state, so the first read is always reported
 
 
 def first_read(workflow: str | Workflow) -> tuple[str, Workflow | None]:
@@ -34,14 +35,11 @@ class StateWatch:
 
     def __init__(self, on_state: OnState | None) -> None:
         self._on_state = on_state
-        self._state: object = None
-        self._seen = False
+        self._state: object = _UNSEEN
 
     def __call__(self, workflow: Workflow) -> None:
-        if self._on_state is None:
-            return
-        if not self._seen or workflow.state != self._state:
-            self._seen, self._state = True, workflow.state
+        if self._on_state is not None and workflow.state != self._state:
+            self._state = workflow.state
             self._on_state(workflow)
 
 
