@@ -13,9 +13,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
-from ._client import Amperity
-from ._pagination import AsyncPaginator, Page, Paginator
+from ._pagination import Page
 from ._retry import RetryPolicy
+from ._sync.client import Amperity
+from ._sync.pagination import Paginator
 from ._version import __version__
 from .errors import AmperityDeprecationWarning
 
@@ -24,16 +25,21 @@ from .errors import AmperityDeprecationWarning
 logging.getLogger("amperity_facade").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncAmperity
+    from ._async.client import AsyncAmperity
+    from ._async.pagination import AsyncPaginator
 
 
 def __getattr__(name: str) -> Any:
     """The async client loads on first use, so sync-only programs never import asyncio;
     `amperity_facade.types` too, since it imports the generated models."""
     if name == "AsyncAmperity":
-        from ._async_client import AsyncAmperity
+        from ._async.client import AsyncAmperity
 
         return AsyncAmperity
+    if name == "AsyncPaginator":
+        from ._async.pagination import AsyncPaginator
+
+        return AsyncPaginator
     if name in ("pagination", "types"):
         import importlib
 

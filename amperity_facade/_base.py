@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -91,23 +91,29 @@ def build_auth(options: Options, limiter: RateLimiter | None) -> httpx.Auth:
     )
 
 
+Pool = TypeVar("Pool", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+
 @dataclass
-class Shared:
+class Shared(Generic[Pool]):
+    """What a client and those `with_options` derives from it share: one token, one rate
+    limit, one connection pool, one set of deprecation notices, and being closed."""
+
     auth: httpx.Auth
     limiter: RateLimiter | None
-    pool: Any  # httpx.BaseTransport or httpx.AsyncBaseTransport
+    pool: Pool
     notices: DeprecationNotices = field(default_factory=DeprecationNotices)
     closed: bool = False
 
     @classmethod
-    def create(cls, options: Options, pool: Any) -> Shared:
+    def create(cls, options: Options, pool: Pool) -> Shared[Pool]:
         limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
         return cls(build_auth(options, limiter), limiter, pool)
 
 
-class BaseClient:
+class BaseClient(Generic[Pool]):
     _options: Options
-    _shared: Shared
+    _shared: Shared[Pool]
 
     @property
     def tenant(self) -> str:
@@ -131,21 +137,28 @@ class BaseClient:
             f"api_version={self.api_version!r})"
         )
 
-    def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
+    def _setup(self, options: Options, shared: Shared[Pool], *, owner: bool) -> None:
         raise NotImplementedError
 
     def _start(
         self,
         settings: dict[str, Any],
-        transport: Any,
-        kind: type[Any],
-        default: Callable[[], Any],
+        transport: object,
+        kind: type[Pool],
+        default: Callable[[], Pool],
     ) -> None:
-        """The constructor's work, shared by both clients: validate, then build."""
+        """The constructor's work, shared by both clients: validate, then build.
+
+        `transport` is checked at run time because callers without a type checker pass
+        anything, and a sync transport in the async client would fail only at first use.
+        """
         options = resolve(**settings)
-        if transport is not None and not isinstance(transport, kind):
+        if transport is None:
+            pool = default()
+        elif isinstance(transport, kind):
+            pool = transport
+        else:
             raise ConfigurationError(f"transport must be an httpx.{kind.__name__}")
-        pool = transport if transport is not None else default()
         self._setup(options, Shared.create(options, pool), owner=True)
 
     def with_options(

@@ -3,8 +3,8 @@
 Every listing is walked as a `Chain` of spans, each span one server-side listing with its
 own cursors: a single span for most operations, one per window of at most seven days for
 ingest jobs. The walk itself (which request comes next, when to stop, `max_items`, and
-giving up on a server that answers without getting anywhere) lives in `_Walk`, shared by
-the sync and async paginators; they differ only in how a call runs.
+giving up on a server that answers without getting anywhere) lives in `Walk`, shared by
+the paginators (`_async/pagination.py` and its sync twin); they differ only in how a call runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import binascii
 import hashlib
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -198,7 +198,7 @@ def _at_most(call: Call[Page[T]], left: int) -> Call[Page[T]]:
     return replace(call, kwargs={**call.kwargs, "params": params})
 
 
-class _Walk(Generic[T]):
+class Walk(Generic[T]):
     def __init__(
         self,
         sources: Sequence[PageSource[T]],
@@ -231,7 +231,7 @@ class _Walk(Generic[T]):
         next_token: str | None,
         max_items: int | None,
         max_empty_pages: int | None = None,
-    ) -> Callable[[], _Walk[T]]:
+    ) -> Callable[[], Walk[T]]:
         """Validate the arguments now (not on first use); each call starts a fresh walk."""
         cls(sources, next_token, max_items, max_empty_pages)
         return lambda: cls(sources, next_token, max_items, max_empty_pages)
@@ -312,67 +312,3 @@ class _Walk(Generic[T]):
                     f"{self._empty} pages in a row came back empty, each with a new cursor; "
                     "stopping instead of following them forever"
                 )
-
-
-class Paginator(Generic[T]):
-    """Iterate for items; `.pages()` for pages (items, next_token, total).
-
-    Each iteration starts again from the first page (or the `next_token` it was given).
-    `max_empty_pages` (default `MAX_EMPTY_PAGES`) bounds the empty pages with a cursor
-    followed in a row before `PaginationError`.
-    """
-
-    def __init__(
-        self,
-        execute: Callable[[Call[Page[T]]], Page[T]],
-        sources: Sequence[PageSource[T]],
-        *,
-        next_token: str | None = None,
-        max_items: int | None = None,
-        max_empty_pages: int | None = None,
-    ) -> None:
-        self._execute = execute
-        self._walk = _Walk.factory(sources, next_token, max_items, max_empty_pages)
-
-    def pages(self) -> Iterator[Page[T]]:
-        walk = self._walk()
-        while (call := walk.next_call()) is not None:
-            yield walk.accept(self._execute(call))
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-    def first_page(self) -> Page[T]:
-        return next(iter(self.pages()), Page([]))
-
-
-class AsyncPaginator(Generic[T]):
-    """The async twin of `Paginator`: `async for` items, or `async for` over `.pages()`."""
-
-    def __init__(
-        self,
-        execute: Callable[[Call[Page[T]]], Awaitable[Page[T]]],
-        sources: Sequence[PageSource[T]],
-        *,
-        next_token: str | None = None,
-        max_items: int | None = None,
-        max_empty_pages: int | None = None,
-    ) -> None:
-        self._execute = execute
-        self._walk = _Walk.factory(sources, next_token, max_items, max_empty_pages)
-
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        walk = self._walk()
-        while (call := walk.next_call()) is not None:
-            yield walk.accept(await self._execute(call))
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
-
-    async def first_page(self) -> Page[T]:
-        async for page in self.pages():
-            return page
-        return Page([])

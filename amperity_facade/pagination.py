@@ -7,6 +7,8 @@ with `.pages()`; a `Page` carries its items, the cursor to the next page and the
 when asked for.
 """
 
-from ._pagination import AsyncPaginator, Page, Paginator
+from ._async.pagination import AsyncPaginator
+from ._pagination import Page
+from ._sync.pagination import Paginator
 
 __all__ = ["AsyncPaginator", "Page", "Paginator"]

@@ -109,7 +109,7 @@ def test_stop_is_retried_like_a_read(api: MockAPI, client: Amperity) -> None:
 
 def test_retry_after_seconds_is_honoured(api: MockAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps: list[float] = []
-    monkeypatch.setattr("amperity_facade._client.time.sleep", sleeps.append)
+    monkeypatch.setattr("amperity_facade._sync.client.time.sleep", sleeps.append)
     date = email.utils.formatdate(time.time() + 30, usegmt=True)
     api.on(
         "GET",

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from amperity_facade import Amperity, AsyncAmperity, errors
+from amperity_facade import Amperity, AsyncAmperity, Paginator, errors
 from amperity_facade import _pagination as pagination
 from amperity_facade._operations import Call  # _pagination imports it for types only
 from amperity_facade.testing import FakeAmperity
@@ -262,13 +262,13 @@ def test_several_plain_sources_chain_with_cursors_naming_the_part() -> None:
         return call.parse(None)  # type: ignore[arg-type]
 
     sources = [source("a", 2), source("b", 3)]
-    pages = list(pagination.Paginator(run, sources).pages())
+    pages = list(Paginator(run, sources).pages())
     assert [p.items[0] for p in pages] == ["a0", "a1", "b0", "b1", "b2"]
     assert decode(pages[1].next_token or "") == {"span": "1", "token": None}
-    resumed = pagination.Paginator(run, sources, next_token=pages[2].next_token)
+    resumed = Paginator(run, sources, next_token=pages[2].next_token)
     assert list(resumed) == ["b1", "b2"]
     with pytest.raises(errors.ConfigurationError, match="part '2' of a 2-part listing"):
-        pagination.Paginator(run, sources, next_token=encode({"span": "2", "token": None}))
+        Paginator(run, sources, next_token=encode({"span": "2", "token": None}))
     chain = pagination.Chain.of(sources)
     assert run(chain(pages[0].next_token)).next_token == pages[1].next_token
 
@@ -368,12 +368,12 @@ def test_empty_pages_limit_is_a_setting(
         empty = pagination.Page[str]([], f"c{len(calls)}")
         return Call("list", {"method": "get", "url": "/"}, lambda *_: empty)
 
-    paginator = pagination.Paginator(lambda call: call.parse(None), [source], max_empty_pages=2)  # type: ignore[arg-type]
+    paginator = Paginator(lambda call: call.parse(None), [source], max_empty_pages=2)  # type: ignore[arg-type]
     with pytest.raises(errors.PaginationError, match="2 pages in a row"):
         list(paginator)
     assert calls == [None, "c1"]
     with pytest.raises(errors.ConfigurationError, match="max_empty_pages"):
-        pagination.Paginator(client._execute, [source], max_empty_pages=0)
+        Paginator(client._execute, [source], max_empty_pages=0)
 
 
 def test_empty_windows_are_not_empty_pages(api: MockAPI, client: Amperity) -> None:
@@ -388,7 +388,7 @@ def test_memory_of_seen_cursors_is_bounded() -> None:
     def source(token: str | None) -> pagination.Call[pagination.Page[int]]:
         raise AssertionError("not called")
 
-    walk = pagination._Walk.factory([source], None, None)()
+    walk = pagination.Walk.factory([source], None, None)()
     for n in range(5 * pagination.SEEN_CURSORS):
         walk.accept(pagination.Page([n], f"cursor-{n:06d}-" + "x" * 200))
     remembered = [v for v in vars(walk).values() if isinstance(v, set | list | dict | deque)]

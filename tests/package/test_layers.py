@@ -65,7 +65,7 @@ def test_the_import_scan_resolves_relative_imports() -> None:
     found = {name for _, name in imports(cli)}
     assert "amperity_facade.pagination.Paginator" in found
     assert "amperity_facade._cli._output" in found
-    assert private("amperity_facade._client") and not private("amperity_facade.__version__")
+    assert private("amperity_facade._sync.client") and not private("amperity_facade.__version__")
     assert from_the_init("amperity_facade.__version__") and from_the_init("amperity_facade.Page")
     assert not from_the_init("amperity_facade._config")
 

@@ -20,7 +20,9 @@ def test_the_documented_imports_work() -> None:
     assert Workflow is amperity_api.models.Workflow
     assert UNSET is amperity_api.types.UNSET and isinstance(UNSET, Unset)
     assert Page([1]).items == [1]
-    assert Paginator.__module__ == AsyncPaginator.__module__ == "amperity_facade._pagination"
+    # The async paginator is the source; the sync one is its generated twin.
+    assert AsyncPaginator.__module__ == "amperity_facade._async.pagination"
+    assert Paginator.__module__ == "amperity_facade._sync.pagination"
 
 
 def test_types_reexport_every_generated_model() -> None:

@@ -1,26 +1,28 @@
-"""`Amperity`: the synchronous client.
+"""`AsyncAmperity` and its resources, one class per group of operations.
 
-Every request goes through the generated client's builders and parsers, over an
-`httpx.Client` whose auth flow adds the token and whose transport wrapper adds rate
-limiting and a bounded body read; one retry loop per call sits above it; the tenant and api-version headers are the client's defaults.
+Every request is built and parsed by the generated package's public functions (through
+`_operations`) and sent over an `httpx.AsyncClient` whose auth flow adds the token and whose
+transport wrapper adds rate limiting and a bounded body read; one retry loop per call sits
+above it. The tenant and api-version headers are the client's defaults.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from . import _config, _operations, _workflows
-from ._base import BaseClient, Retry, Shared
-from ._config import Options
-from ._dates import Moment
-from ._operations import Call, PageSource
-from ._pagination import Page, Paginator
-from ._retry import RetryPolicy
-from ._transport import LimitedTransport
-from .errors import WorkflowTimeoutError
+from .. import _config, _operations, _workflows
+from .._base import BaseClient, Retry, Shared
+from .._config import Options
+from .._dates import Moment
+from .._operations import Call, PageSource
+from .._retry import RetryPolicy
+from ..errors import WorkflowTimeoutError
+from .pagination import AsyncPaginator
+from .transport import AsyncLimitedTransport
 
 if TYPE_CHECKING:
     from amperity_api.models import (
@@ -35,14 +37,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class Amperity(BaseClient):
-    """Synchronous Amperity client. Use as a context manager, or call `close()`.
+class AsyncAmperity(BaseClient[httpx.AsyncBaseTransport]):
+    """The Amperity client. Use with `async with`, or call `await aclose()`.
 
     Arguments left out fall back to AMPERITY_TENANT, AMPERITY_TOKEN, AMPERITY_CLIENT_ID,
     AMPERITY_CLIENT_SECRET, AMPERITY_BASE_URL and AMPERITY_API_VERSION. The base URL
     defaults to https://{tenant}.amperity.com/api; AWS-hosted tenants pass
     base_url="https://app.amperity.com/api". `transport` replaces the connection layer
-    (an `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
+    (an `httpx.AsyncBaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
     limiting still wrap it.
     """
 
@@ -58,7 +60,7 @@ class Amperity(BaseClient):
         timeout: float | httpx.Timeout = _config.DEFAULT_TIMEOUT,
         max_retries: int | None = None,
         rate_limit: float | None = _config.DEFAULT_RATE_LIMIT,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
@@ -75,21 +77,23 @@ class Amperity(BaseClient):
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
         )
-        self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
+        self._start(settings, transport, httpx.AsyncBaseTransport, httpx.AsyncHTTPTransport)
 
-    def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
+    def _setup(
+        self, options: Options, shared: Shared[httpx.AsyncBaseTransport], *, owner: bool
+    ) -> None:
         self._options, self._shared, self._owner = options, shared, owner
-        self._http = httpx.Client(
+        self._http = httpx.AsyncClient(
             base_url=options.base_url,
             headers=_config.request_headers(options),
             auth=shared.auth,
-            transport=LimitedTransport(
+            transport=AsyncLimitedTransport(
                 shared.pool, shared.limiter, options.max_response_bytes, owns_inner=owner
             ),
             timeout=options.timeout,
             follow_redirects=False,  # never carry Authorization anywhere we did not aim it
             # Proxy mounts from the environment would bypass the retry/rate-limit transport;
-            # behind a proxy, pass transport=httpx.HTTPTransport(proxy=...) instead.
+            # behind a proxy, pass transport=httpx.AsyncHTTPTransport(proxy=...) instead.
             trust_env=False,
         )
         self.segments = Segments(self)
@@ -99,43 +103,43 @@ class Amperity(BaseClient):
         self.ingest_jobs = IngestJobs(self)
         self.workflows = Workflows(self)
 
-    def _execute(self, call: Call[T]) -> T:
+    async def _execute(self, call: Call[T]) -> T:
         """Send `call` until it succeeds, or its failures exhaust the one retry budget."""
         attempt = 0
         while True:
             self._check_open()
             outcome: T | Retry
             try:
-                response = self._http.request(**call.kwargs)
+                response = await self._http.request(**call.kwargs)
             except Exception as exc:
                 outcome = self.settle_error(call, exc, attempt)
             else:
                 outcome = self.settle_response(call, response, attempt)
             if not isinstance(outcome, Retry):
                 return outcome
-            time.sleep(outcome.delay)
+            await asyncio.sleep(outcome.delay)
             attempt += outcome.spent
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None
-    ) -> Paginator[T]:
-        return Paginator(self._execute, sources, next_token=next_token, max_items=max_items)
+    ) -> AsyncPaginator[T]:
+        return AsyncPaginator(self._execute, sources, next_token=next_token, max_items=max_items)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the connections; this client and those derived from it stop working."""
         if self._owner:
             self._shared.closed = True
-            self._http.close()
+            await self._http.aclose()
 
-    def __enter__(self) -> Amperity:
+    async def __aenter__(self) -> AsyncAmperity:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 class _Resource:
-    def __init__(self, client: Amperity) -> None:
+    def __init__(self, client: AsyncAmperity) -> None:
         self._client = client
 
 
@@ -147,7 +151,7 @@ class Segments(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[Segment]:
+    ) -> AsyncPaginator[Segment]:
         """Segments, page by page (`limit` is the page size)."""
         source = _operations.segments(limit=limit, with_total=with_total)
         return self._client._paginate([source], next_token, max_items)
@@ -162,7 +166,7 @@ class Campaigns(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[Campaign]:
+    ) -> AsyncPaginator[Campaign]:
         """Campaigns; all of them unless a destination data template id is given."""
         source = _operations.campaigns(
             limit=limit,
@@ -181,7 +185,7 @@ class CampaignDrafts(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[CampaignDraft]:
+    ) -> AsyncPaginator[CampaignDraft]:
         """Campaign drafts. Early access: always sent with api-version `unstable`,
         whatever the client's version, because the endpoint exists nowhere else."""
         source = _operations.campaign_drafts(
@@ -202,7 +206,7 @@ class AuditEvents(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[AuditEvent]:
+    ) -> AsyncPaginator[AuditEvent]:
         """Audit events, optionally in [happened_from, happened_to); naive times and dates are UTC."""
         source = _operations.audit_events(
             limit=limit, with_total=with_total, happened_from=happened_from, happened_to=happened_to
@@ -220,7 +224,7 @@ class IngestJobs(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[IngestJobDetails]:
+    ) -> AsyncPaginator[IngestJobDetails]:
         """Ingest jobs started in [created_from, created_to); naive times and dates are UTC.
 
         The API accepts windows of at most seven days; longer ranges are split into
@@ -236,8 +240,8 @@ class IngestJobs(_Resource):
         )
         return self._client._paginate(sources, next_token, max_items)
 
-    def get(self, job_id: str) -> IngestJobDetails:
-        return self._client._execute(_operations.get_ingest(job_id))
+    async def get(self, job_id: str) -> IngestJobDetails:
+        return await self._client._execute(_operations.get_ingest(job_id))
 
 
 class Workflows(_Resource):
@@ -254,7 +258,7 @@ class Workflows(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> Paginator[Workflow]:
+    ) -> AsyncPaginator[Workflow]:
         """Workflow runs, optionally filtered; created_*/ended_* bound [from, to) ranges.
 
         Naive times and bare dates are UTC.
@@ -271,7 +275,7 @@ class Workflows(_Resource):
         )
         return self._client._paginate([source], next_token, max_items)
 
-    def run(
+    async def run(
         self,
         config_id: str,
         *,
@@ -284,20 +288,20 @@ class Workflows(_Resource):
         Never retried once it may have reached the server (no idempotency key exists).
         range_from / range_to: naive times and bare dates are UTC.
         """
-        return self._client._execute(
+        return await self._client._execute(
             _operations.start_run(
                 config_id, range_from=range_from, range_to=range_to, run_mode=run_mode
             )
         )
 
-    def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
+    async def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
         """One workflow; view="verbose" adds its task instances."""
-        return self._client._execute(_operations.get_run(workflow_id, view))
+        return await self._client._execute(_operations.get_run(workflow_id, view))
 
-    def stop(self, workflow_id: str) -> Workflow:
-        return self._client._execute(_operations.stop_run(workflow_id))
+    async def stop(self, workflow_id: str) -> Workflow:
+        return await self._client._execute(_operations.stop_run(workflow_id))
 
-    def wait(
+    async def wait(
         self,
         workflow_id: str | Workflow,
         *,
@@ -318,7 +322,7 @@ class Workflows(_Resource):
         deadline = time.monotonic() + timeout
         delays = _workflows.poll_delays(poll_interval)
         while True:
-            workflow = known if known is not None else self.get(workflow_id)
+            workflow = known if known is not None else await self.get(workflow_id)
             known = None
             watch(workflow)
             if _workflows.outcome(workflow) is not None:
@@ -326,7 +330,7 @@ class Workflows(_Resource):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WorkflowTimeoutError(workflow, timeout)
-            time.sleep(min(next(delays), remaining))
+            await asyncio.sleep(min(next(delays), remaining))
 
 
-__all__ = ["Amperity", "Page", "Paginator"]
+__all__ = ["AsyncAmperity"]

@@ -1,27 +1,28 @@
-"""`AsyncAmperity`: the asyncio twin of `Amperity`, method for method.
+# Generated from amperity_facade/_async/client.py by scripts/unasync.py; edit that file, then run make generate.
+"""`Amperity` and its resources, one class per group of operations.
 
-Every request goes through the generated client's builders and parsers, over an
-`httpx.AsyncClient` whose auth flow adds the token and whose transport wrapper adds rate
-limiting and a bounded body read; one retry loop per call sits above it; the tenant and api-version headers are the client's defaults.
+Every request is built and parsed by the generated package's public functions (through
+`_operations`) and sent over an `httpx.Client` whose auth flow adds the token and whose
+transport wrapper adds rate limiting and a bounded body read; one retry loop per call sits
+above it. The tenant and api-version headers are the client's defaults.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from . import _config, _operations, _workflows
-from ._base import BaseClient, Retry, Shared
-from ._config import Options
-from ._dates import Moment
-from ._operations import Call, PageSource
-from ._pagination import AsyncPaginator
-from ._retry import RetryPolicy
-from ._transport import AsyncLimitedTransport
-from .errors import WorkflowTimeoutError
+from .. import _config, _operations, _workflows
+from .._base import BaseClient, Retry, Shared
+from .._config import Options
+from .._dates import Moment
+from .._operations import Call, PageSource
+from .._retry import RetryPolicy
+from ..errors import WorkflowTimeoutError
+from .pagination import Paginator
+from .transport import LimitedTransport
 
 if TYPE_CHECKING:
     from amperity_api.models import (
@@ -36,14 +37,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class AsyncAmperity(BaseClient):
-    """Asynchronous Amperity client. Use with `async with`, or call `await aclose()`.
+class Amperity(BaseClient[httpx.BaseTransport]):
+    """The Amperity client. Use with `with`, or call `close()`.
 
     Arguments left out fall back to AMPERITY_TENANT, AMPERITY_TOKEN, AMPERITY_CLIENT_ID,
     AMPERITY_CLIENT_SECRET, AMPERITY_BASE_URL and AMPERITY_API_VERSION. The base URL
     defaults to https://{tenant}.amperity.com/api; AWS-hosted tenants pass
     base_url="https://app.amperity.com/api". `transport` replaces the connection layer
-    (an `httpx.AsyncBaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
+    (an `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
     limiting still wrap it.
     """
 
@@ -59,7 +60,7 @@ class AsyncAmperity(BaseClient):
         timeout: float | httpx.Timeout = _config.DEFAULT_TIMEOUT,
         max_retries: int | None = None,
         rate_limit: float | None = _config.DEFAULT_RATE_LIMIT,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.BaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
@@ -76,15 +77,15 @@ class AsyncAmperity(BaseClient):
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
         )
-        self._start(settings, transport, httpx.AsyncBaseTransport, httpx.AsyncHTTPTransport)
+        self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
 
-    def _setup(self, options: Options, shared: Shared, *, owner: bool) -> None:
+    def _setup(self, options: Options, shared: Shared[httpx.BaseTransport], *, owner: bool) -> None:
         self._options, self._shared, self._owner = options, shared, owner
-        self._http = httpx.AsyncClient(
+        self._http = httpx.Client(
             base_url=options.base_url,
             headers=_config.request_headers(options),
             auth=shared.auth,
-            transport=AsyncLimitedTransport(
+            transport=LimitedTransport(
                 shared.pool, shared.limiter, options.max_response_bytes, owns_inner=owner
             ),
             timeout=options.timeout,
@@ -100,43 +101,43 @@ class AsyncAmperity(BaseClient):
         self.ingest_jobs = IngestJobs(self)
         self.workflows = Workflows(self)
 
-    async def _execute(self, call: Call[T]) -> T:
+    def _execute(self, call: Call[T]) -> T:
         """Send `call` until it succeeds, or its failures exhaust the one retry budget."""
         attempt = 0
         while True:
             self._check_open()
             outcome: T | Retry
             try:
-                response = await self._http.request(**call.kwargs)
+                response = self._http.request(**call.kwargs)
             except Exception as exc:
                 outcome = self.settle_error(call, exc, attempt)
             else:
                 outcome = self.settle_response(call, response, attempt)
             if not isinstance(outcome, Retry):
                 return outcome
-            await asyncio.sleep(outcome.delay)
+            time.sleep(outcome.delay)
             attempt += outcome.spent
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None
-    ) -> AsyncPaginator[T]:
-        return AsyncPaginator(self._execute, sources, next_token=next_token, max_items=max_items)
+    ) -> Paginator[T]:
+        return Paginator(self._execute, sources, next_token=next_token, max_items=max_items)
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Close the connections; this client and those derived from it stop working."""
         if self._owner:
             self._shared.closed = True
-            await self._http.aclose()
+            self._http.close()
 
-    async def __aenter__(self) -> AsyncAmperity:
+    def __enter__(self) -> Amperity:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class _Resource:
-    def __init__(self, client: AsyncAmperity) -> None:
+    def __init__(self, client: Amperity) -> None:
         self._client = client
 
 
@@ -148,7 +149,7 @@ class Segments(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[Segment]:
+    ) -> Paginator[Segment]:
         """Segments, page by page (`limit` is the page size)."""
         source = _operations.segments(limit=limit, with_total=with_total)
         return self._client._paginate([source], next_token, max_items)
@@ -163,7 +164,7 @@ class Campaigns(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[Campaign]:
+    ) -> Paginator[Campaign]:
         """Campaigns; all of them unless a destination data template id is given."""
         source = _operations.campaigns(
             limit=limit,
@@ -182,7 +183,7 @@ class CampaignDrafts(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[CampaignDraft]:
+    ) -> Paginator[CampaignDraft]:
         """Campaign drafts. Early access: always sent with api-version `unstable`,
         whatever the client's version, because the endpoint exists nowhere else."""
         source = _operations.campaign_drafts(
@@ -203,7 +204,7 @@ class AuditEvents(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[AuditEvent]:
+    ) -> Paginator[AuditEvent]:
         """Audit events, optionally in [happened_from, happened_to); naive times and dates are UTC."""
         source = _operations.audit_events(
             limit=limit, with_total=with_total, happened_from=happened_from, happened_to=happened_to
@@ -221,7 +222,7 @@ class IngestJobs(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[IngestJobDetails]:
+    ) -> Paginator[IngestJobDetails]:
         """Ingest jobs started in [created_from, created_to); naive times and dates are UTC.
 
         The API accepts windows of at most seven days; longer ranges are split into
@@ -237,8 +238,8 @@ class IngestJobs(_Resource):
         )
         return self._client._paginate(sources, next_token, max_items)
 
-    async def get(self, job_id: str) -> IngestJobDetails:
-        return await self._client._execute(_operations.get_ingest(job_id))
+    def get(self, job_id: str) -> IngestJobDetails:
+        return self._client._execute(_operations.get_ingest(job_id))
 
 
 class Workflows(_Resource):
@@ -255,7 +256,7 @@ class Workflows(_Resource):
         next_token: str | None = None,
         with_total: bool = False,
         max_items: int | None = None,
-    ) -> AsyncPaginator[Workflow]:
+    ) -> Paginator[Workflow]:
         """Workflow runs, optionally filtered; created_*/ended_* bound [from, to) ranges.
 
         Naive times and bare dates are UTC.
@@ -272,7 +273,7 @@ class Workflows(_Resource):
         )
         return self._client._paginate([source], next_token, max_items)
 
-    async def run(
+    def run(
         self,
         config_id: str,
         *,
@@ -285,20 +286,20 @@ class Workflows(_Resource):
         Never retried once it may have reached the server (no idempotency key exists).
         range_from / range_to: naive times and bare dates are UTC.
         """
-        return await self._client._execute(
+        return self._client._execute(
             _operations.start_run(
                 config_id, range_from=range_from, range_to=range_to, run_mode=run_mode
             )
         )
 
-    async def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
+    def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
         """One workflow; view="verbose" adds its task instances."""
-        return await self._client._execute(_operations.get_run(workflow_id, view))
+        return self._client._execute(_operations.get_run(workflow_id, view))
 
-    async def stop(self, workflow_id: str) -> Workflow:
-        return await self._client._execute(_operations.stop_run(workflow_id))
+    def stop(self, workflow_id: str) -> Workflow:
+        return self._client._execute(_operations.stop_run(workflow_id))
 
-    async def wait(
+    def wait(
         self,
         workflow_id: str | Workflow,
         *,
@@ -319,7 +320,7 @@ class Workflows(_Resource):
         deadline = time.monotonic() + timeout
         delays = _workflows.poll_delays(poll_interval)
         while True:
-            workflow = known if known is not None else await self.get(workflow_id)
+            workflow = known if known is not None else self.get(workflow_id)
             known = None
             watch(workflow)
             if _workflows.outcome(workflow) is not None:
@@ -327,7 +328,7 @@ class Workflows(_Resource):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WorkflowTimeoutError(workflow, timeout)
-            await asyncio.sleep(min(next(delays), remaining))
+            time.sleep(min(next(delays), remaining))
 
 
-__all__ = ["AsyncAmperity", "AsyncPaginator"]
+__all__ = ["Amperity"]

@@ -1,0 +1,67 @@
+"""The transport wrapper: a rate-limit slot and a bounded body read around every physical request.
+
+Sitting below httpx's auth handling, it sees each request on the wire, the OAuth token
+request and the replay after a 401 included, so all of them wait for a slot. A slot is held
+until the answer's headers arrive (see `_ratelimit`); the body is then read with a cap (see
+`_body`). Retries are not decided here but in the client's single loop, which also sees
+what only parsing can tell.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from .._body import Body, log_exchange
+from .._ratelimit import SLOT_HELD, RateLimiter
+
+
+class AsyncLimitedTransport(httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        limiter: RateLimiter | None,
+        max_response_bytes: int,
+        *,
+        owns_inner: bool = True,
+    ) -> None:
+        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.max_response_bytes = max_response_bytes
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        held = request.extensions.pop(SLOT_HELD, False)
+        if self.limiter is not None and not held:
+            await self.limiter.acquire_async()
+        try:
+            response = await self.inner.handle_async_request(request)
+        finally:
+            if self.limiter is not None:
+                self.limiter.release()
+        response.request = request  # httpx sets it only later; errors raised here need it
+        try:
+            await self._read(response)
+        except BaseException:
+            await response.aclose()
+            raise
+        log_exchange(request, response, started)
+        return response
+
+    async def _read(self, response: httpx.Response) -> None:
+        body = Body(response, self.max_response_bytes)
+        try:
+            async for chunk in response.aiter_bytes():
+                if not body.take(chunk):
+                    break
+        except httpx.DecodingError as exc:
+            body.undecodable(exc)
+        await response.aclose()
+        body.finish()
+
+    async def aclose(self) -> None:
+        if self.owns_inner:
+            await self.inner.aclose()
+
+
+__all__ = ["AsyncLimitedTransport"]

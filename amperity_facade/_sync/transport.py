@@ -1,0 +1,68 @@
+# Generated from amperity_facade/_async/transport.py by scripts/unasync.py; edit that file, then run make generate.
+"""The transport wrapper: a rate-limit slot and a bounded body read around every physical request.
+
+Sitting below httpx's auth handling, it sees each request on the wire, the OAuth token
+request and the replay after a 401 included, so all of them wait for a slot. A slot is held
+until the answer's headers arrive (see `_ratelimit`); the body is then read with a cap (see
+`_body`). Retries are not decided here but in the client's single loop, which also sees
+what only parsing can tell.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from .._body import Body, log_exchange
+from .._ratelimit import SLOT_HELD, RateLimiter
+
+
+class LimitedTransport(httpx.BaseTransport):
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        limiter: RateLimiter | None,
+        max_response_bytes: int,
+        *,
+        owns_inner: bool = True,
+    ) -> None:
+        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.max_response_bytes = max_response_bytes
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        held = request.extensions.pop(SLOT_HELD, False)
+        if self.limiter is not None and not held:
+            self.limiter.acquire()
+        try:
+            response = self.inner.handle_request(request)
+        finally:
+            if self.limiter is not None:
+                self.limiter.release()
+        response.request = request  # httpx sets it only later; errors raised here need it
+        try:
+            self._read(response)
+        except BaseException:
+            response.close()
+            raise
+        log_exchange(request, response, started)
+        return response
+
+    def _read(self, response: httpx.Response) -> None:
+        body = Body(response, self.max_response_bytes)
+        try:
+            for chunk in response.iter_bytes():
+                if not body.take(chunk):
+                    break
+        except httpx.DecodingError as exc:
+            body.undecodable(exc)
+        response.close()
+        body.finish()
+
+    def close(self) -> None:
+        if self.owns_inner:
+            self.inner.close()
+
+
+__all__ = ["LimitedTransport"]
