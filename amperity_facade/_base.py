@@ -268,12 +268,15 @@ class BaseClient(Generic[Pool]):
         return f"{call.kwargs['method'].upper()} {path}"
 
     def _transport_error(self, call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:
+        """The typed error for a request that got no answer; `request` is the one that failed
+        (the OAuth token request, if that was it), redacted."""
         where = self._where(call)
-        if is_token_request(_request_of(exc)):
+        request = _request_of(exc)
+        if is_token_request(request):
             where += " (its OAuth token request)"
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"{where}: timed out ({type(exc).__name__})", request=None)
-        return APIConnectionError(f"{where}: {type(exc).__name__}: {exc}", request=None)
+            return APITimeoutError(f"{where}: timed out ({type(exc).__name__})", request=request)
+        return APIConnectionError(f"{where}: {type(exc).__name__}: {exc}", request=request)
 
 
 def _request_of(error: httpx.RequestError) -> httpx.Request | None:
