@@ -15,24 +15,24 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: $(STAMP)
-	$(PY) scripts/generate.py
+	$(PY) -m scripts.generate
 
 check-generated: $(STAMP)
-	$(PY) scripts/generate.py --check
+	$(PY) -m scripts.generate --check
 
 # SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes;
 # API_VERSION=v accepts a document for api-version v when openapi.yaml is for another one.
 SPEC_ARGS = $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking) $(if $(API_VERSION),--api-version '$(API_VERSION)')
 
 spec: $(STAMP)
-	$(PY) scripts/update_spec.py $(SPEC_ARGS)
-	$(PY) scripts/generate.py
+	$(PY) -m scripts.update_spec $(SPEC_ARGS)
+	$(PY) -m scripts.generate
 
 # The report `make spec` would print, writing nothing. The script exits 1 if anything is
 # breaking or the api-version differs, 2 if the document is unusable; make reports that as
 # "Error 1" / "Error 2" and itself exits 2 for either.
 spec-check: $(STAMP)
-	$(PY) scripts/update_spec.py --check $(SPEC_ARGS)
+	$(PY) -m scripts.update_spec --check $(SPEC_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -49,15 +49,15 @@ test: $(STAMP) lint check-generated
 
 # Re-record tests/cassettes from the embedded fake tenant (deterministic: no diff if unchanged).
 cassettes: $(STAMP)
-	$(PY) scripts/record_cassettes.py
+	$(PY) -m scripts.record_cassettes
 
 # Read-only calls against the tenant in AMPERITY_TENANT (+ credentials): tests/cassettes_real/.
 # Never run in CI; review the files before committing them.
 record-real: $(STAMP)
-	$(PY) scripts/record_cassettes.py --real
+	$(PY) -m scripts.record_cassettes --real
 
 bench: $(STAMP)
-	$(PY) scripts/bench.py
+	$(PY) -m scripts.bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

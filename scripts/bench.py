@@ -1,8 +1,8 @@
 """Benchmark amperity-facade against plain httpx, on a FakeAmperity over loopback.
 
-    .venv/bin/python scripts/bench.py                 # full run (under a minute)
-    .venv/bin/python scripts/bench.py --quick         # smoke run: tiny sizes, few repetitions
-    .venv/bin/python scripts/bench.py --output x.json # where the JSON report goes
+    .venv/bin/python -m scripts.bench                 # full run (under a minute)
+    .venv/bin/python -m scripts.bench --quick         # smoke run: tiny sizes, few repetitions
+    .venv/bin/python -m scripts.bench --output x.json # where the JSON report goes
 
 Every comparison runs both sides in this one process, against the same fake, interleaving
 repetitions (facade, httpx, facade, httpx, ...) and reporting medians, so drift in machine
@@ -77,7 +77,7 @@ class FakeProcess:
 
     def __init__(self, **config: Any) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", json.dumps(config)],
+            [sys.executable, "-m", "scripts.bench", "--serve", json.dumps(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -332,7 +332,7 @@ def run_memory_child(fake: FakeProcess, items: int, page: int) -> dict[str, Any]
         "page": page,
     }
     out = subprocess.run(
-        [sys.executable, __file__, "--memory-child", json.dumps(spec)],
+        [sys.executable, "-m", "scripts.bench", "--memory-child", json.dumps(spec)],
         capture_output=True,
         text=True,
         check=True,

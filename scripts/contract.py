@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import openapi_schema_validator as oas
-import specio
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from amperity_facade._operations import FACADE_METHODS
 from amperity_facade.testing import _routes
+
+from . import specio
 
 METHODS = ("get", "put", "post", "delete", "patch")
 BASE = "urn:amperity-openapi"
@@ -144,7 +145,7 @@ def uncovered(
         if not any(contract.operation_for(e.method, e.path) == op for e in recorded):
             missing.append(
                 "no cassette (add a scenario to scripts/cassette_scenarios.py, then record it"
-                " with `make cassettes`, i.e. scripts/record_cassettes.py)"
+                " with `make cassettes`, i.e. python -m scripts.record_cassettes)"
             )
         if missing:
             where = f"{op.method} {op.template}"

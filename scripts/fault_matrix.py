@@ -1,7 +1,7 @@
 """The fault matrix: how the facade copes with each misbehaviour of the server, sync and async.
 
-    .venv/bin/python scripts/fault_matrix.py            # run every case, print the matrix
-    .venv/bin/python scripts/fault_matrix.py --only run # only the cases whose key has "run"
+    .venv/bin/python -m scripts.fault_matrix            # run every case, print the matrix
+    .venv/bin/python -m scripts.fault_matrix --only run # only the cases whose key has "run"
 
 Each case injects faults into a FakeAmperity on loopback and then either exports 5,000
 segments in pages of 500 (the fault lands on the 5th page's request, mid-export) or starts

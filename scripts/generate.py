@@ -9,8 +9,8 @@ every file. Everything happens in a temporary folder; `generated/` is replaced o
 the end, so a failed run never leaves it half-written.
 
 Usage:
-  python scripts/generate.py            write generated/amperity_api
-  python scripts/generate.py --check    regenerate elsewhere; exit 1 naming differing files
+  python -m scripts.generate            write generated/amperity_api
+  python -m scripts.generate --check    regenerate elsewhere; exit 1 naming differing files
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import prepare_spec
-import specio
+from . import prepare_spec, specio
 
 PACKAGE = "amperity_api"
 TARGET = specio.REPO / "generated" / PACKAGE

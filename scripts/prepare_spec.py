@@ -22,7 +22,7 @@ generated client is safe to call with no arguments:
   fail to read the answer. Enums on what we send (run_mode, view) stay, so a typo is caught
   before the request.
 
-Usage: python scripts/prepare_spec.py [IN] OUT   (IN defaults to openapi.yaml)
+Usage: python -m scripts.prepare_spec [IN] OUT   (IN defaults to openapi.yaml)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import copy
 import sys
 from typing import Any
 
-import specio
+from . import specio
 
 FACADE_HEADERS = frozenset({"api-version", "amperity-tenant"})
 HTTP_METHODS = specio.METHODS

@@ -16,10 +16,10 @@ import argparse
 import os
 import sys
 
-from cassette_scenarios import CLIENT_SECRET, SCENARIOS, STATIC_TOKEN, client_for, fake_tenant
-from cassettes import CASSETTES, REAL_CASSETTES, Scrubber, make_vcr, use_cassette
-
 from amperity_facade import Amperity
+
+from .cassette_scenarios import CLIENT_SECRET, SCENARIOS, STATIC_TOKEN, client_for, fake_tenant
+from .cassettes import CASSETTES, REAL_CASSETTES, Scrubber, make_vcr, use_cassette
 
 READ_ONLY = (
     "list_segments",

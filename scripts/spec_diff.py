@@ -19,7 +19,7 @@ did not page already; a date-valued `start` is a filter.
 renames), spec_rules compares inside each pair (spec_schema inside each schema); this
 module adds the document-wide parts.
 
-Usage: python scripts/spec_diff.py OLD NEW [--format text|json]
+Usage: python -m scripts.spec_diff OLD NEW [--format text|json]
 Exit status: 0 when nothing is breaking, 1 when something is, 2 on unusable input.
 """
 
@@ -32,10 +32,11 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-import specio
 import yaml
-from spec_match import METHODS, pair
-from spec_rules import BODY_TYPES, Change, OperationDiffer
+
+from . import specio
+from .spec_match import METHODS, pair
+from .spec_rules import BODY_TYPES, Change, OperationDiffer
 
 __all__ = ["BODY_TYPES", "METHODS", "Change", "check_openapi3", "compare", "main", "render_text"]
 

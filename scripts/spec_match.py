@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import specio
+from . import specio
 
 METHODS = specio.METHODS
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import spec_diff
+from . import spec_diff
 
 MARK = "x-facade-addition"
 PROSE = ("description", "summary")

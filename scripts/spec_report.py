@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import spec_diff
-import specio
+from . import spec_diff, specio
 
 HEADER = "api-version"
 OPERATION_KINDS = (

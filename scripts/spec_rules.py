@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import specio
-from spec_schema import Change, SchemaDiffer
+from . import specio
+from .spec_schema import Change, SchemaDiffer
 
 __all__ = ["BODY_TYPES", "PAGING_FIELDS", "PAGING_PARAMS", "Change", "OperationDiffer"]
 

@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import specio
-from spec_match import fingerprint
+from . import specio
+from .spec_match import fingerprint
 
 # Levels of schema nesting (recursion depth, not dots in names) compared before giving up.
 MAX_DEPTH = 200

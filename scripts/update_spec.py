@@ -26,10 +26,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import spec_diff
-import spec_report
-import specio
-from spec_merge import NAME_MAPS, marked, merge_documents, renamed_paths, strip_additions
+from . import spec_diff, spec_report, specio
+from .spec_merge import NAME_MAPS, marked, merge_documents, renamed_paths, strip_additions
 
 __all__ = ["DEFAULT_URL", "NAME_MAPS", "main", "marked", "merge_documents", "strip_additions"]
 

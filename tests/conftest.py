@@ -1,5 +1,7 @@
-"""Shared test setup: make scripts/ importable (the scripts are plain files, not a package),
-and give the run Python's usual Ctrl-C handling.
+"""Shared test setup: give the run Python's usual Ctrl-C handling.
+
+(The helper code in scripts/ is a package, importable as `scripts` because pyproject.toml puts
+the repository root on pytest's path.)
 
 A test runner started in the background (`make test &`, `nohup`, some CI agents) inherits
 SIGINT ignored, and Python then installs no KeyboardInterrupt handler. The CLI rightly keeps
@@ -12,13 +14,6 @@ makes every run test what a user at a terminal gets.
 from __future__ import annotations
 
 import signal
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parent.parent
-SCRIPTS = REPO / "scripts"
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
 
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)

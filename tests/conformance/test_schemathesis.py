@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import schemathesis
-import specio
 import yaml
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
 
 from amperity_facade.testing import FakeAmperity
 from amperity_facade.testing._routes import ROUTED_OPERATIONS
+from scripts import specio
 
 from .conftest import TENANT, TOKEN
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cassettes import CASSETTES, REAL_CASSETTES
+
+from scripts.cassettes import CASSETTES, REAL_CASSETTES
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ as soon as the facade stops sending the api-version or tenant header it recorded
 from __future__ import annotations
 
 import pytest
-from cassette_scenarios import SCENARIOS, Scenario, client_for
-from cassettes import CASSETTES, PLACEHOLDER_BASE_URL, REDACTED, make_vcr, use_cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 import amperity_facade._config as config
+from scripts.cassette_scenarios import SCENARIOS, Scenario, client_for
+from scripts.cassettes import CASSETTES, PLACEHOLDER_BASE_URL, REDACTED, make_vcr, use_cassette
 
 EXPECTED = {
     "list_segments",

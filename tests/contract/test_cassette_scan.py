@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cassettes import Scrubber, scan_text
+
+from scripts.cassettes import Scrubber, scan_text
 
 from .conftest import cassette_files
 

@@ -12,10 +12,10 @@ import copy
 from typing import Any
 
 import pytest
-from contract import Contract, fake_routes, uncovered
 
 from amperity_facade import Amperity, AsyncAmperity
 from amperity_facade._operations import FACADE_METHODS
+from scripts.contract import Contract, fake_routes, uncovered
 
 from .conftest import cassette_files, exchanges
 
@@ -82,7 +82,7 @@ def test_new_endpoint_in_spec_fails_coverage() -> None:
         " no facade method (FACADE_METHODS in amperity_facade/_operations.py);"
         " no fake tenant route (amperity_facade/testing/_routes.py);"
         " no cassette (add a scenario to scripts/cassette_scenarios.py, then record it with"
-        " `make cassettes`, i.e. scripts/record_cassettes.py)"
+        " `make cassettes`, i.e. python -m scripts.record_cassettes)"
     ]
 
 

@@ -1,4 +1,4 @@
-"""`scripts/bench.py --quick` runs end to end and writes its JSON report (no timing asserted)."""
+"""`python -m scripts.bench --quick` runs end to end and writes its JSON report (no timing asserted)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ SCENARIOS = {
 def test_quick_bench_writes_report(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "bench.py"), "--quick", "--output", str(output)],
+        [sys.executable, "-m", "scripts.bench", "--quick", "--output", str(output)],
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=tmp_path,
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(output.read_text())

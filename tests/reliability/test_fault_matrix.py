@@ -1,19 +1,19 @@
-"""The fault matrix (scripts/fault_matrix.py), asserted case by case, sync and async.
+"""The fault matrix (scripts/fault_matrix.py, `python -m scripts.fault_matrix`), asserted case by case, sync and async.
 
 Each case injects faults into a FakeAmperity mid-export (or on workflows.run) and checks what
 the caller got, how many attempts reached the server, and Retry-After waits; the script prints
-the same cases as a table: `.venv/bin/python scripts/fault_matrix.py`.
+the same cases as a table: `.venv/bin/python -m scripts.fault_matrix`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import fault_matrix as fm
 import pytest
 
 from amperity_facade import errors
 from amperity_facade.testing import FakeAmperity
+from scripts import fault_matrix as fm
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_merge
-import specio
-import update_spec
+
+from scripts import spec_merge, specio, update_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 PROSE = "VENDOR PROSE"

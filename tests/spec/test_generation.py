@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import generate
 import pytest
-import specio
+
+from scripts import generate, specio
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO / "openapi.yaml"
@@ -104,7 +104,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_check(target: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "generate.py"), "--check", "--target", str(target)],
+        [sys.executable, "-m", "scripts.generate", "--check", "--target", str(target)],
         capture_output=True,
         text=True,
         check=False,

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import specio
 from openapi_spec_validator import validate
+
+from scripts import specio
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 MARK = "x-facade-addition"

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import generate
-import prepare_spec
-import specio
+from scripts import generate, prepare_spec, specio
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 Doc = dict[str, Any]

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import prepare_spec
 import pytest
-import specio
 from openapi_spec_validator import validate
+
+from scripts import prepare_spec, specio
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import specio
-import update_spec
+
+from scripts import specio, update_spec
 
 REPO = Path(__file__).resolve().parents[2]
 Check = Callable[..., tuple[int, str, str]]
@@ -208,7 +208,7 @@ def make_commands(target: str, *assignments: str) -> str:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_makefile_passes_the_options_through() -> None:
     plain = make_commands("spec-check")
-    assert "scripts/update_spec.py --check" in plain
+    assert "-m scripts.update_spec --check" in plain
     assert "--url" not in plain
     assert "--allow-breaking" not in plain
     assert "--api-version" not in plain
@@ -218,5 +218,5 @@ def test_makefile_passes_the_options_through() -> None:
         assert "--url '/tmp/v 1.json'" in commands
         assert "--allow-breaking" in commands
         assert "--api-version 'unstable'" in commands
-    assert "scripts/generate.py" in make_commands("spec")
-    assert "generate.py" not in make_commands("spec-check")  # writes nothing
+    assert "-m scripts.generate" in make_commands("spec")
+    assert "scripts.generate" not in make_commands("spec-check")  # writes nothing

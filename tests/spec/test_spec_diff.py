@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_diff
-import specio
 from openapi_spec_validator import validate
+
+from scripts import spec_diff, specio
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 

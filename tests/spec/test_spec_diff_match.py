@@ -8,8 +8,9 @@ import copy
 from typing import Any
 
 import pytest
-import spec_diff
 from openapi_spec_validator import validate
+
+from scripts import spec_diff
 
 Doc = dict[str, Any]
 Row = tuple[str, bool, str]

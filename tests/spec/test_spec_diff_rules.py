@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import spec_diff
 from openapi_spec_validator import validate
+
+from scripts import spec_diff
 
 Doc = dict[str, Any]
 Row = tuple[str, bool, str]

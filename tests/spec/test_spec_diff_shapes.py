@@ -8,9 +8,9 @@ import copy
 from typing import Any
 
 import pytest
-import spec_diff
-import spec_schema
 from openapi_spec_validator import validate
+
+from scripts import spec_diff, spec_schema
 
 Doc = dict[str, Any]
 Row = tuple[str, bool, str]

@@ -13,8 +13,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-import spec_diff
-import specio
+
+from scripts import spec_diff, specio
 
 HISTORY = Path(__file__).resolve().parent / "history"
 FILES = sorted(HISTORY.glob("*.yaml"))

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_diff
-import specio
-import update_spec
 from openapi_spec_validator import validate
+
+from scripts import spec_diff, specio, update_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 MARK = "x-facade-addition"

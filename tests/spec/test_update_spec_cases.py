@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import spec_diff
-import spec_merge
-import specio
 from openapi_spec_validator import validate
+
+from scripts import spec_diff, spec_merge, specio
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 PROSE = "VENDOR PROSE"  # what conftest's vendor_docs puts in place of our prose

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import update_spec
+
+from scripts import update_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-SCRIPT = SPEC_PATH.parent / "scripts" / "update_spec.py"
+REPO = SPEC_PATH.parent
 
 SWAGGER = {"swagger": "2.0", "info": {"title": "Amperity API", "version": "1"}, "paths": {}}
 NO_RESPONSES = {
@@ -212,10 +213,11 @@ def test_the_script_itself_prints_no_traceback(name: str, spec: Path, tmp_path: 
     source = tmp_path / name
     source.write_bytes(GARBAGE[name])
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--url", str(source), "--spec", str(spec)],
+        [sys.executable, "-m", "scripts.update_spec", "--url", str(source), "--spec", str(spec)],
         capture_output=True,
         text=True,
         check=False,
+        cwd=REPO,
         timeout=120,
     )
     assert proc.returncode == 2

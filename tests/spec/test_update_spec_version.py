@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import specio
 from openapi_spec_validator import validate
+
+from scripts import specio
 
 Doc = dict[str, Any]
 Run = Callable[..., tuple[int, str, str]]

@@ -1,0 +1,1 @@
+"""Developer scripts (spec update, generation, cassettes, benchmark); run as `python -m scripts.NAME`."""
