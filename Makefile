@@ -14,11 +14,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# generated/ from openapi.yaml, then amperity_facade/_sync/ from amperity_facade/_async/.
 generate: $(STAMP)
 	$(PY) -m scripts.generate
+	$(PY) -m scripts.unasync
 
 check-generated: $(STAMP)
 	$(PY) -m scripts.generate --check
+	$(PY) -m scripts.unasync --check
 
 # SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes;
 # API_VERSION=v accepts a document for api-version v when openapi.yaml is for another one.

@@ -9,8 +9,8 @@ Every substitution must be used by some file: a rule nothing needs any more is a
 nobody reads, and `--check` says so.
 
 Usage (from the repository root):
-  python scripts/unasync.py            write amperity_facade/_sync/
-  python scripts/unasync.py --check    exit 1 naming each file that is not what it should be
+  python -m scripts.unasync            write amperity_facade/_sync/
+  python -m scripts.unasync --check    exit 1 naming each file that is not what it should be
 """
 
 from __future__ import annotations

@@ -80,3 +80,23 @@ def test_every_generated_file_says_where_it_comes_from() -> None:
     for path in sorted((REPO / "amperity_facade" / "_sync").glob("*.py")):
         first = path.read_text().splitlines()[0]
         assert first.startswith(f"# Generated from amperity_facade/_async/{path.name} "), path
+
+
+def _recipe(target: str) -> str:
+    """The commands of a Makefile target, as text."""
+    lines = (REPO / "Makefile").read_text().splitlines()
+    start = lines.index(next(line for line in lines if line.startswith(f"{target}:")))
+    body = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        body.append(line)
+    return "\n".join(body)
+
+
+def test_make_generate_writes_and_make_check_generated_checks_the_sync_code() -> None:
+    assert "-m scripts.unasync\n" in _recipe("generate") + "\n"
+    assert "-m scripts.unasync --check" in _recipe("check-generated")
+    assert "check-generated" in next(
+        line for line in (REPO / "Makefile").read_text().splitlines() if line.startswith("test:")
+    )
