@@ -83,3 +83,17 @@ def log_exchange(request: httpx.Request, response: httpx.Response, started: floa
             len(response.content),
             (time.perf_counter() - started) * 1000,
         )
+
+
+_READ = httpx.ByteStream(b"")
+
+
+def release(response: httpx.Response) -> None:
+    """Break the cycle between a read answer and httpx's wrapper around its stream.
+
+    httpx's client wraps each answer's stream in an object pointing back at the answer (to
+    time it), so every answer sits in a reference cycle and its body, 70 kB for a page of
+    segments, outlives it until a full garbage collection. The body is read and the stream
+    closed by now (our transport reads it, httpx closes it), so an empty stream loses nothing.
+    """
+    response.stream = _READ

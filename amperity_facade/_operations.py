@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import httpx
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the generated package is imported on first use: it is most 
     )
     from amperity_api.types import Unset
 
+from . import _json
 from ._config import UNSTABLE
 from ._dates import (
     Moment,
@@ -40,7 +41,7 @@ from ._dates import (
     parse_window,
     to_datetime,
 )
-from ._pagination import Page
+from ._pagination import Chain, Page
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
 
@@ -81,6 +82,10 @@ class Call(Generic[T]):
         if not self.kwargs.get("params"):
             self.kwargs.pop("params", None)
 
+    def reading(self, parse: Callable[[httpx.Response], M]) -> Call[M]:
+        """The same exchange, its answer read by `parse`."""
+        return Call(self.operation, self.kwargs, parse, self.idempotent)
+
 
 class _ListModel(Protocol[T]):  # the generated *List models all look like this
     data: list[T]
@@ -119,14 +124,18 @@ def _refusal(
     )
 
 
+def _decode(response: httpx.Response) -> Any:
+    try:
+        return _json.loads(response.content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # cut short, HTML, binary
+        raise _refusal(response, exc, unreadable=True) from None
+    except (ValueError, RecursionError) as exc:  # JSON, but nested or numbered past limits
+        raise _refusal(response, exc) from None
+
+
 def _parser(module: Any, model: type[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
-        try:
-            body = json.loads(response.content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # cut short, HTML, binary
-            raise _refusal(response, exc, unreadable=True) from None
-        except (ValueError, RecursionError) as exc:  # JSON, but nested or numbered past limits
-            raise _refusal(response, exc) from None
+        body = _decode(response)
         try:
             shape_of(model).check(body)
             parsed = module.parse_response(_Decoded(response, body))
@@ -154,6 +163,43 @@ def _page_parser(module: Any, model: type[Any]) -> Callable[[httpx.Response], Pa
         return Page(list(listing.data), token or None, total, raw=listing)
 
     return parse
+
+
+def _raw_page(response: httpx.Response) -> Page[dict[str, Any]]:
+    """A listing page as the API sent it: the envelope is checked (a list of objects, a
+    string or null cursor, an integer or null total), the items are not: they are the
+    caller's to read, unknown fields and all."""
+    body = _decode(response)
+    if not isinstance(body, dict):
+        raise _refusal(response, f"a listing is an object, not {type(body).__name__}")
+    data, token, total = body.get("data"), body.get("next_token"), body.get("total")
+    problem = _envelope_problem(data, token, total)
+    if problem is not None:
+        raise _refusal(response, problem)
+    return Page(cast("list[dict[str, Any]]", data), token or None, total, raw=body)
+
+
+def _envelope_problem(data: object, token: object, total: object) -> str | None:
+    if not isinstance(data, list):
+        return "its data is not a list"
+    if not all(type(item) is dict for item in data):
+        return "an item of its data is not an object"
+    if not isinstance(token, str | None):
+        return "its next_token is not a string"
+    if not isinstance(total, int | None) or isinstance(total, bool):
+        return "its total is not an integer"
+    return None
+
+
+def as_dicts(source: PageSource[Any]) -> PageSource[dict[str, Any]]:
+    """The same pages, read as plain dicts instead of models (a chain keeps its cursors)."""
+    if isinstance(source, Chain):
+        return source.reading(_raw_page)
+
+    def raw(token: str | None) -> Call[Page[dict[str, Any]]]:
+        return source(token).reading(_raw_page)
+
+    return raw
 
 
 def _unset(value: T | None) -> T | Unset:
@@ -322,8 +368,6 @@ def ingest_jobs(
     """
     from amperity_api.api.ingest import list_ingest_jobs
     from amperity_api.models.ingest_job_details_list import IngestJobDetailsList
-
-    from ._pagination import Chain  # it builds on Call and Page, defined here
 
     limit = check_limit(limit)
     with_total = check_with_total(with_total)

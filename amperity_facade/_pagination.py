@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # _operations imports Page from here: no import back at run t
     from ._operations import Call, PageSource
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,18 @@ class Chain(Generic[T]):
             fetch=lambda span, token: sources[int(span)](token),
             after=lambda span: str(int(span) + 1) if int(span) + 1 < count else None,
             check=check,
+        )
+
+    def reading(self, parse: Callable[[Any], Page[U]]) -> Chain[U]:
+        """The same spans and cursors, each page read by `parse` (see `as_dicts`)."""
+        fetch = self.fetch
+        return Chain(
+            what=self.what,
+            first=self.first,
+            fetch=lambda span, token: fetch(span, token).reading(parse),
+            after=self.after,
+            check=self._check,
+            plain=self._plain,
         )
 
     def cursor(self, span: str, token: str | None) -> str:

@@ -6,15 +6,23 @@ class only runs the calls.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from .. import _operations
 from .._pagination import Page, Walk
 
 if TYPE_CHECKING:
     from .._operations import Call, PageSource
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+class AsyncExecute(Protocol):
+    """The client's retry loop: sends any call, returns what the call parses."""
+
+    def __call__(self, call: Call[R], /) -> Awaitable[R]: ...
 
 
 class AsyncPaginator(Generic[T]):
@@ -27,7 +35,7 @@ class AsyncPaginator(Generic[T]):
 
     def __init__(
         self,
-        execute: Callable[[Call[Page[T]]], Awaitable[Page[T]]],
+        execute: AsyncExecute,
         sources: Sequence[PageSource[T]],
         *,
         next_token: str | None = None,
@@ -36,6 +44,21 @@ class AsyncPaginator(Generic[T]):
     ) -> None:
         self._execute = execute
         self._walk = Walk.factory(sources, next_token, max_items, max_empty_pages)
+        self._sources, self._next_token = sources, next_token
+        self._max_items, self._max_empty_pages = max_items, max_empty_pages
+
+    def as_dicts(self) -> AsyncPaginator[dict[str, Any]]:
+        """The same listing (cursors, retries, rate limit, `max_items`), each item the plain
+        dict the API sent instead of a model: for bulk exports, where building models is
+        most of the client's work. Only the page's envelope is checked, not the items."""
+        sources = [_operations.as_dicts(source) for source in self._sources]
+        return AsyncPaginator(
+            self._execute,
+            sources,
+            next_token=self._next_token,
+            max_items=self._max_items,
+            max_empty_pages=self._max_empty_pages,
+        )
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         walk = self._walk()
@@ -44,8 +67,11 @@ class AsyncPaginator(Generic[T]):
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for item in page.items:
+            items = page.items
+            del page  # only `items` stays alive while the next page is fetched...
+            for item in items:
                 yield item
+            del items  # ...and not even that: one page in memory at a time
 
     async def first_page(self) -> Page[T]:
         async for page in self.pages():

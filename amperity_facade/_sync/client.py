@@ -16,6 +16,7 @@ import httpx
 
 from .. import _config, _operations, _workflows
 from .._base import BaseClient, Retry, Shared
+from .._body import release
 from .._config import Options
 from .._dates import Moment
 from .._operations import Call, PageSource
@@ -112,6 +113,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             except Exception as exc:
                 outcome = self.settle_error(call, exc, attempt)
             else:
+                release(response)
                 outcome = self.settle_response(call, response, attempt)
             if not isinstance(outcome, Retry):
                 return outcome

@@ -7,15 +7,23 @@ class only runs the calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from .. import _operations
 from .._pagination import Page, Walk
 
 if TYPE_CHECKING:
     from .._operations import Call, PageSource
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Execute(Protocol):
+    """The client's retry loop: sends any call, returns what the call parses."""
+
+    def __call__(self, call: Call[R], /) -> R: ...
 
 
 class Paginator(Generic[T]):
@@ -28,7 +36,7 @@ class Paginator(Generic[T]):
 
     def __init__(
         self,
-        execute: Callable[[Call[Page[T]]], Page[T]],
+        execute: Execute,
         sources: Sequence[PageSource[T]],
         *,
         next_token: str | None = None,
@@ -37,6 +45,21 @@ class Paginator(Generic[T]):
     ) -> None:
         self._execute = execute
         self._walk = Walk.factory(sources, next_token, max_items, max_empty_pages)
+        self._sources, self._next_token = sources, next_token
+        self._max_items, self._max_empty_pages = max_items, max_empty_pages
+
+    def as_dicts(self) -> Paginator[dict[str, Any]]:
+        """The same listing (cursors, retries, rate limit, `max_items`), each item the plain
+        dict the API sent instead of a model: for bulk exports, where building models is
+        most of the client's work. Only the page's envelope is checked, not the items."""
+        sources = [_operations.as_dicts(source) for source in self._sources]
+        return Paginator(
+            self._execute,
+            sources,
+            next_token=self._next_token,
+            max_items=self._max_items,
+            max_empty_pages=self._max_empty_pages,
+        )
 
     def pages(self) -> Iterator[Page[T]]:
         walk = self._walk()
@@ -45,7 +68,10 @@ class Paginator(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = page.items
+            del page  # only `items` stays alive while the next page is fetched...
+            yield from items
+            del items  # ...and not even that: one page in memory at a time
 
     def first_page(self) -> Page[T]:
         for page in self.pages():

@@ -172,6 +172,11 @@ def test_unknown_fields_of_any_type_still_pass(api: MockAPI, client: Amperity) -
     assert segment.additional_properties == {"size": None, "tags": [1, {"a": None}]}
 
 
+def _reads_src_dict(call: Any) -> bool:
+    func = call.func
+    return getattr(func, "attr", None) == "get" and getattr(func.value, "id", None) == "src_dict"
+
+
 def test_json_keys_match_what_the_generated_from_dict_reads() -> None:
     """The checker maps attributes to JSON keys by the generator's renaming rule; a
     regenerated client with another rule must fail here, not refuse good answers."""
@@ -189,14 +194,12 @@ def test_json_keys_match_what_the_generated_from_dict_reads() -> None:
         if not attrs.has(model):
             continue
         source = inspect.getsource(model.from_dict)
-        popped = {
-            node.args[0].value
-            for node in ast.walk(ast.parse(textwrap.dedent(source)))
-            if isinstance(node, ast.Call)
-            and getattr(node.func, "attr", None) == "pop"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        }
+        read = set()  # src_dict["key"] for required fields, src_dict.get("key", UNSET) else
+        for node in ast.walk(ast.parse(textwrap.dedent(source))):
+            if isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "src_dict":
+                read.add(node.slice.value)  # type: ignore[attr-defined]
+            elif isinstance(node, ast.Call) and _reads_src_dict(node):
+                read.add(node.args[0].value)  # type: ignore[attr-defined]
         keys = {f[0] for f in shape_of(model).fields}
-        assert keys == popped, name
+        assert keys == read, name
         assert {json_key(a.name) for a in attrs.fields(model)} - {"additional_properties"} == keys

@@ -100,50 +100,54 @@ class AuditEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        event_id = d.pop("event_id")
+        event_id = src_dict["event_id"]
 
-        event_type = d.pop("event_type")
+        event_type = src_dict["event_type"]
 
-        tenant = d.pop("tenant")
+        tenant = src_dict["tenant"]
 
-        tenant_family = d.pop("tenant_family")
+        tenant_family = src_dict["tenant_family"]
 
-        happened_at = datetime.datetime.fromisoformat(d.pop("happened_at"))
+        happened_at = datetime.datetime.fromisoformat(src_dict["happened_at"])
 
-        principal_id = d.pop("principal_id")
+        principal_id = src_dict["principal_id"]
 
-        principal_name = d.pop("principal_name")
+        principal_name = src_dict["principal_name"]
 
-        principal_email = d.pop("principal_email")
+        principal_email = src_dict["principal_email"]
 
-        object_id = d.pop("object_id")
+        object_id = src_dict["object_id"]
 
-        origin_ip = d.pop("origin_ip")
+        origin_ip = src_dict["origin_ip"]
 
-        user_agent = d.pop("user_agent")
+        user_agent = src_dict["user_agent"]
 
-        session_id = d.pop("session_id")
+        session_id = src_dict["session_id"]
 
-        object_name = d.pop("object_name", UNSET)
+        object_name = src_dict.get("object_name", UNSET)
 
         audit_event = cls(
-            event_id=event_id,
-            event_type=event_type,
-            tenant=tenant,
-            tenant_family=tenant_family,
-            happened_at=happened_at,
-            principal_id=principal_id,
-            principal_name=principal_name,
-            principal_email=principal_email,
-            object_id=object_id,
-            origin_ip=origin_ip,
-            user_agent=user_agent,
-            session_id=session_id,
-            object_name=object_name,
+            event_id,
+            event_type,
+            tenant,
+            tenant_family,
+            happened_at,
+            principal_id,
+            principal_name,
+            principal_email,
+            object_id,
+            origin_ip,
+            user_agent,
+            session_id,
+            object_name,
         )
 
-        audit_event.additional_properties = d
+        if not _KNOWN_AUDITEVENT.issuperset(src_dict):
+            audit_event.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_AUDITEVENT
+            }
         return audit_event
 
     @property
@@ -161,3 +165,22 @@ class AuditEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_AUDITEVENT = frozenset(
+    (
+        "event_id",
+        "event_type",
+        "tenant",
+        "tenant_family",
+        "happened_at",
+        "principal_id",
+        "principal_name",
+        "principal_email",
+        "object_id",
+        "origin_ip",
+        "user_agent",
+        "session_id",
+        "object_name",
+    )
+)

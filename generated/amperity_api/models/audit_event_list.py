@@ -59,25 +59,29 @@ class AuditEventList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.audit_event import AuditEvent  # noqa: PLC0415
 
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = AuditEvent.from_dict(data_item_data)
 
             data.append(data_item)
 
-        next_token = d.pop("next_token", UNSET)
+        next_token = src_dict.get("next_token", UNSET)
 
-        total = d.pop("total", UNSET)
+        total = src_dict.get("total", UNSET)
 
         audit_event_list = cls(
-            data=data,
-            next_token=next_token,
-            total=total,
+            data,
+            next_token,
+            total,
         )
 
-        audit_event_list.additional_properties = d
+        if not _KNOWN_AUDITEVENTLIST.issuperset(src_dict):
+            audit_event_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_AUDITEVENTLIST
+            }
         return audit_event_list
 
     @property
@@ -95,3 +99,12 @@ class AuditEventList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_AUDITEVENTLIST = frozenset(
+    (
+        "data",
+        "next_token",
+        "total",
+    )
+)

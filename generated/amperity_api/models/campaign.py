@@ -52,12 +52,11 @@ class Campaign:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        _deliver_at = d.pop("deliver_at", UNSET)
+        _deliver_at = src_dict.get("deliver_at", UNSET)
         deliver_at: datetime.datetime | Unset
         if isinstance(_deliver_at, Unset):
             deliver_at = UNSET
@@ -65,12 +64,17 @@ class Campaign:
             deliver_at = datetime.datetime.fromisoformat(_deliver_at)
 
         campaign = cls(
-            id=id,
-            name=name,
-            deliver_at=deliver_at,
+            id,
+            name,
+            deliver_at,
         )
 
-        campaign.additional_properties = d
+        if not _KNOWN_CAMPAIGN.issuperset(src_dict):
+            campaign.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_CAMPAIGN
+            }
         return campaign
 
     @property
@@ -88,3 +92,12 @@ class Campaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_CAMPAIGN = frozenset(
+    (
+        "id",
+        "name",
+        "deliver_at",
+    )
+)

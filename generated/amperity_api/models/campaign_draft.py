@@ -52,12 +52,11 @@ class CampaignDraft:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        _deliver_at = d.pop("deliver_at", UNSET)
+        _deliver_at = src_dict.get("deliver_at", UNSET)
         deliver_at: datetime.datetime | Unset
         if isinstance(_deliver_at, Unset):
             deliver_at = UNSET
@@ -65,12 +64,17 @@ class CampaignDraft:
             deliver_at = datetime.datetime.fromisoformat(_deliver_at)
 
         campaign_draft = cls(
-            id=id,
-            name=name,
-            deliver_at=deliver_at,
+            id,
+            name,
+            deliver_at,
         )
 
-        campaign_draft.additional_properties = d
+        if not _KNOWN_CAMPAIGNDRAFT.issuperset(src_dict):
+            campaign_draft.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_CAMPAIGNDRAFT
+            }
         return campaign_draft
 
     @property
@@ -88,3 +92,12 @@ class CampaignDraft:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_CAMPAIGNDRAFT = frozenset(
+    (
+        "id",
+        "name",
+        "deliver_at",
+    )
+)

@@ -59,25 +59,29 @@ class CampaignList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.campaign import Campaign  # noqa: PLC0415
 
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = Campaign.from_dict(data_item_data)
 
             data.append(data_item)
 
-        next_token = d.pop("next_token", UNSET)
+        next_token = src_dict.get("next_token", UNSET)
 
-        total = d.pop("total", UNSET)
+        total = src_dict.get("total", UNSET)
 
         campaign_list = cls(
-            data=data,
-            next_token=next_token,
-            total=total,
+            data,
+            next_token,
+            total,
         )
 
-        campaign_list.additional_properties = d
+        if not _KNOWN_CAMPAIGNLIST.issuperset(src_dict):
+            campaign_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_CAMPAIGNLIST
+            }
         return campaign_list
 
     @property
@@ -95,3 +99,12 @@ class CampaignList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_CAMPAIGNLIST = frozenset(
+    (
+        "data",
+        "next_token",
+        "total",
+    )
+)

@@ -55,23 +55,27 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status")
+        status = src_dict["status"]
 
-        message = d.pop("message")
+        message = src_dict["message"]
 
-        request_id = d.pop("request_id", UNSET)
+        request_id = src_dict.get("request_id", UNSET)
 
-        trace_id = d.pop("trace_id", UNSET)
+        trace_id = src_dict.get("trace_id", UNSET)
 
         error_response = cls(
-            status=status,
-            message=message,
-            request_id=request_id,
-            trace_id=trace_id,
+            status,
+            message,
+            request_id,
+            trace_id,
         )
 
-        error_response.additional_properties = d
+        if not _KNOWN_ERRORRESPONSE.issuperset(src_dict):
+            error_response.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_ERRORRESPONSE
+            }
         return error_response
 
     @property
@@ -89,3 +93,13 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_ERRORRESPONSE = frozenset(
+    (
+        "status",
+        "message",
+        "request_id",
+        "trace_id",
+    )
+)

@@ -101,52 +101,56 @@ class IngestFeedDetails:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.ingest_file_details import IngestFileDetails  # noqa: PLC0415
 
-        d = dict(src_dict)
-        feed_id = d.pop("feed_id")
+        feed_id = src_dict["feed_id"]
 
-        job_id = d.pop("job_id")
+        job_id = src_dict["job_id"]
 
-        table_name = d.pop("table_name")
+        table_name = src_dict["table_name"]
 
-        state = d.pop("state")
+        state = src_dict["state"]
 
-        read = d.pop("read")
+        read = src_dict["read"]
 
-        errors = d.pop("errors")
+        errors = src_dict["errors"]
 
-        rejected = d.pop("rejected")
+        rejected = src_dict["rejected"]
 
-        inserted = d.pop("inserted")
+        inserted = src_dict["inserted"]
 
-        updated = d.pop("updated")
+        updated = src_dict["updated"]
 
-        started_at = datetime.datetime.fromisoformat(d.pop("started_at"))
+        started_at = datetime.datetime.fromisoformat(src_dict["started_at"])
 
-        ended_at = datetime.datetime.fromisoformat(d.pop("ended_at"))
+        ended_at = datetime.datetime.fromisoformat(src_dict["ended_at"])
 
         files = []
-        _files = d.pop("files")
+        _files = src_dict["files"]
         for files_item_data in _files:
             files_item = IngestFileDetails.from_dict(files_item_data)
 
             files.append(files_item)
 
         ingest_feed_details = cls(
-            feed_id=feed_id,
-            job_id=job_id,
-            table_name=table_name,
-            state=state,
-            read=read,
-            errors=errors,
-            rejected=rejected,
-            inserted=inserted,
-            updated=updated,
-            started_at=started_at,
-            ended_at=ended_at,
-            files=files,
+            feed_id,
+            job_id,
+            table_name,
+            state,
+            read,
+            errors,
+            rejected,
+            inserted,
+            updated,
+            started_at,
+            ended_at,
+            files,
         )
 
-        ingest_feed_details.additional_properties = d
+        if not _KNOWN_INGESTFEEDDETAILS.issuperset(src_dict):
+            ingest_feed_details.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_INGESTFEEDDETAILS
+            }
         return ingest_feed_details
 
     @property
@@ -164,3 +168,21 @@ class IngestFeedDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_INGESTFEEDDETAILS = frozenset(
+    (
+        "feed_id",
+        "job_id",
+        "table_name",
+        "state",
+        "read",
+        "errors",
+        "rejected",
+        "inserted",
+        "updated",
+        "started_at",
+        "ended_at",
+        "files",
+    )
+)

@@ -54,23 +54,27 @@ class IngestFileDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_id = d.pop("file_id")
+        file_id = src_dict["file_id"]
 
-        read = d.pop("read")
+        read = src_dict["read"]
 
-        errors = d.pop("errors")
+        errors = src_dict["errors"]
 
-        name = d.pop("name", UNSET)
+        name = src_dict.get("name", UNSET)
 
         ingest_file_details = cls(
-            file_id=file_id,
-            read=read,
-            errors=errors,
-            name=name,
+            file_id,
+            read,
+            errors,
+            name,
         )
 
-        ingest_file_details.additional_properties = d
+        if not _KNOWN_INGESTFILEDETAILS.issuperset(src_dict):
+            ingest_file_details.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_INGESTFILEDETAILS
+            }
         return ingest_file_details
 
     @property
@@ -88,3 +92,13 @@ class IngestFileDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_INGESTFILEDETAILS = frozenset(
+    (
+        "file_id",
+        "read",
+        "errors",
+        "name",
+    )
+)

@@ -55,25 +55,29 @@ class IngestJobDetails:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.ingest_feed_details import IngestFeedDetails  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        workflow_id = d.pop("workflow_id")
+        workflow_id = src_dict["workflow_id"]
 
         tables = []
-        _tables = d.pop("tables")
+        _tables = src_dict["tables"]
         for tables_item_data in _tables:
             tables_item = IngestFeedDetails.from_dict(tables_item_data)
 
             tables.append(tables_item)
 
         ingest_job_details = cls(
-            id=id,
-            workflow_id=workflow_id,
-            tables=tables,
+            id,
+            workflow_id,
+            tables,
         )
 
-        ingest_job_details.additional_properties = d
+        if not _KNOWN_INGESTJOBDETAILS.issuperset(src_dict):
+            ingest_job_details.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_INGESTJOBDETAILS
+            }
         return ingest_job_details
 
     @property
@@ -91,3 +95,12 @@ class IngestJobDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_INGESTJOBDETAILS = frozenset(
+    (
+        "id",
+        "workflow_id",
+        "tables",
+    )
+)

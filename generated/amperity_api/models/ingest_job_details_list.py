@@ -59,25 +59,29 @@ class IngestJobDetailsList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.ingest_job_details import IngestJobDetails  # noqa: PLC0415
 
-        d = dict(src_dict)
         data = []
-        _data = d.pop("data")
+        _data = src_dict["data"]
         for data_item_data in _data:
             data_item = IngestJobDetails.from_dict(data_item_data)
 
             data.append(data_item)
 
-        next_token = d.pop("next_token", UNSET)
+        next_token = src_dict.get("next_token", UNSET)
 
-        total = d.pop("total", UNSET)
+        total = src_dict.get("total", UNSET)
 
         ingest_job_details_list = cls(
-            data=data,
-            next_token=next_token,
-            total=total,
+            data,
+            next_token,
+            total,
         )
 
-        ingest_job_details_list.additional_properties = d
+        if not _KNOWN_INGESTJOBDETAILSLIST.issuperset(src_dict):
+            ingest_job_details_list.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_INGESTJOBDETAILSLIST
+            }
         return ingest_job_details_list
 
     @property
@@ -95,3 +99,12 @@ class IngestJobDetailsList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_INGESTJOBDETAILSLIST = frozenset(
+    (
+        "data",
+        "next_token",
+        "total",
+    )
+)

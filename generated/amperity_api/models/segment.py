@@ -46,20 +46,24 @@ class Segment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        status = d.pop("status")
+        status = src_dict["status"]
 
         segment = cls(
-            id=id,
-            name=name,
-            status=status,
+            id,
+            name,
+            status,
         )
 
-        segment.additional_properties = d
+        if not _KNOWN_SEGMENT.issuperset(src_dict):
+            segment.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_SEGMENT
+            }
         return segment
 
     @property
@@ -77,3 +81,12 @@ class Segment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_SEGMENT = frozenset(
+    (
+        "id",
+        "name",
+        "status",
+    )
+)

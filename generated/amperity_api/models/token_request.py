@@ -51,20 +51,24 @@ class TokenRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        grant_type = check_token_request_grant_type(d.pop("grant_type"))
+        grant_type = check_token_request_grant_type(src_dict["grant_type"])
 
-        client_id = d.pop("client_id")
+        client_id = src_dict["client_id"]
 
-        client_secret = d.pop("client_secret")
+        client_secret = src_dict["client_secret"]
 
         token_request = cls(
-            grant_type=grant_type,
-            client_id=client_id,
-            client_secret=client_secret,
+            grant_type,
+            client_id,
+            client_secret,
         )
 
-        token_request.additional_properties = d
+        if not _KNOWN_TOKENREQUEST.issuperset(src_dict):
+            token_request.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_TOKENREQUEST
+            }
         return token_request
 
     @property
@@ -82,3 +86,12 @@ class TokenRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_TOKENREQUEST = frozenset(
+    (
+        "grant_type",
+        "client_id",
+        "client_secret",
+    )
+)

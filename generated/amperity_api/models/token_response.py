@@ -46,20 +46,24 @@ class TokenResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_token = d.pop("access_token")
+        access_token = src_dict["access_token"]
 
-        expires_in = d.pop("expires_in")
+        expires_in = src_dict["expires_in"]
 
-        token_type = d.pop("token_type")
+        token_type = src_dict["token_type"]
 
         token_response = cls(
-            access_token=access_token,
-            expires_in=expires_in,
-            token_type=token_type,
+            access_token,
+            expires_in,
+            token_type,
         )
 
-        token_response.additional_properties = d
+        if not _KNOWN_TOKENRESPONSE.issuperset(src_dict):
+            token_response.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_TOKENRESPONSE
+            }
         return token_response
 
     @property
@@ -77,3 +81,12 @@ class TokenResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_TOKENRESPONSE = frozenset(
+    (
+        "access_token",
+        "expires_in",
+        "token_type",
+    )
+)

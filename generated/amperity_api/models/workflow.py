@@ -135,39 +135,38 @@ class Workflow:
         from ..models.workflow_error import WorkflowError  # noqa: PLC0415
         from ..models.workflow_task_instance import WorkflowTaskInstance  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        state = d.pop("state")
+        state = src_dict["state"]
 
-        type_ = d.pop("type")
+        type_ = src_dict["type"]
 
-        name = d.pop("name")
+        name = src_dict["name"]
 
-        tenant = d.pop("tenant")
+        tenant = src_dict["tenant"]
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        created_at = datetime.datetime.fromisoformat(src_dict["created_at"])
 
-        _ended_at = d.pop("ended_at", UNSET)
+        _ended_at = src_dict.get("ended_at", UNSET)
         ended_at: datetime.datetime | Unset
         if isinstance(_ended_at, Unset):
             ended_at = UNSET
         else:
             ended_at = datetime.datetime.fromisoformat(_ended_at)
 
-        principal_id = d.pop("principal_id", UNSET)
+        principal_id = src_dict.get("principal_id", UNSET)
 
-        principal_name = d.pop("principal_name", UNSET)
+        principal_name = src_dict.get("principal_name", UNSET)
 
-        principal_email = d.pop("principal_email", UNSET)
+        principal_email = src_dict.get("principal_email", UNSET)
 
-        launched_version = d.pop("launched_version", UNSET)
+        launched_version = src_dict.get("launched_version", UNSET)
 
-        current_version = d.pop("current_version", UNSET)
+        current_version = src_dict.get("current_version", UNSET)
 
-        warn_after_ms = d.pop("warn_after_ms", UNSET)
+        warn_after_ms = src_dict.get("warn_after_ms", UNSET)
 
-        _task_instances = d.pop("task_instances", UNSET)
+        _task_instances = src_dict.get("task_instances", UNSET)
         task_instances: list[WorkflowTaskInstance] | Unset = UNSET
         if _task_instances is not UNSET:
             task_instances = []
@@ -178,7 +177,7 @@ class Workflow:
 
                 task_instances.append(task_instances_item)
 
-        _error = d.pop("error", UNSET)
+        _error = src_dict.get("error", UNSET)
         error: WorkflowError | Unset
         if isinstance(_error, Unset):
             error = UNSET
@@ -186,24 +185,29 @@ class Workflow:
             error = WorkflowError.from_dict(_error)
 
         workflow = cls(
-            id=id,
-            state=state,
-            type_=type_,
-            name=name,
-            tenant=tenant,
-            created_at=created_at,
-            ended_at=ended_at,
-            principal_id=principal_id,
-            principal_name=principal_name,
-            principal_email=principal_email,
-            launched_version=launched_version,
-            current_version=current_version,
-            warn_after_ms=warn_after_ms,
-            task_instances=task_instances,
-            error=error,
+            id,
+            state,
+            type_,
+            name,
+            tenant,
+            created_at,
+            ended_at,
+            principal_id,
+            principal_name,
+            principal_email,
+            launched_version,
+            current_version,
+            warn_after_ms,
+            task_instances,
+            error,
         )
 
-        workflow.additional_properties = d
+        if not _KNOWN_WORKFLOW.issuperset(src_dict):
+            workflow.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_WORKFLOW
+            }
         return workflow
 
     @property
@@ -221,3 +225,24 @@ class Workflow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_WORKFLOW = frozenset(
+    (
+        "id",
+        "state",
+        "type",
+        "name",
+        "tenant",
+        "created_at",
+        "ended_at",
+        "principal_id",
+        "principal_name",
+        "principal_email",
+        "launched_version",
+        "current_version",
+        "warn_after_ms",
+        "task_instances",
+        "error",
+    )
+)

@@ -55,23 +55,27 @@ class WorkflowError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = src_dict["type"]
 
-        message = d.pop("message")
+        message = src_dict["message"]
 
-        attribution = d.pop("attribution", UNSET)
+        attribution = src_dict.get("attribution", UNSET)
 
-        data = d.pop("data", UNSET)
+        data = src_dict.get("data", UNSET)
 
         workflow_error = cls(
-            type_=type_,
-            message=message,
-            attribution=attribution,
-            data=data,
+            type_,
+            message,
+            attribution,
+            data,
         )
 
-        workflow_error.additional_properties = d
+        if not _KNOWN_WORKFLOWERROR.issuperset(src_dict):
+            workflow_error.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_WORKFLOWERROR
+            }
         return workflow_error
 
     @property
@@ -89,3 +93,13 @@ class WorkflowError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_WORKFLOWERROR = frozenset(
+    (
+        "type",
+        "message",
+        "attribution",
+        "data",
+    )
+)

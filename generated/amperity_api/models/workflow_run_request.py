@@ -69,24 +69,23 @@ class WorkflowRunRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        config_id = d.pop("config_id")
+        config_id = src_dict["config_id"]
 
-        _range_from = d.pop("range_from", UNSET)
+        _range_from = src_dict.get("range_from", UNSET)
         range_from: datetime.datetime | Unset
         if isinstance(_range_from, Unset):
             range_from = UNSET
         else:
             range_from = datetime.datetime.fromisoformat(_range_from)
 
-        _range_to = d.pop("range_to", UNSET)
+        _range_to = src_dict.get("range_to", UNSET)
         range_to: datetime.datetime | Unset
         if isinstance(_range_to, Unset):
             range_to = UNSET
         else:
             range_to = datetime.datetime.fromisoformat(_range_to)
 
-        _run_mode = d.pop("run_mode", UNSET)
+        _run_mode = src_dict.get("run_mode", UNSET)
         run_mode: WorkflowRunRequestRunMode | Unset
         if isinstance(_run_mode, Unset):
             run_mode = UNSET
@@ -94,13 +93,18 @@ class WorkflowRunRequest:
             run_mode = check_workflow_run_request_run_mode(_run_mode)
 
         workflow_run_request = cls(
-            config_id=config_id,
-            range_from=range_from,
-            range_to=range_to,
-            run_mode=run_mode,
+            config_id,
+            range_from,
+            range_to,
+            run_mode,
         )
 
-        workflow_run_request.additional_properties = d
+        if not _KNOWN_WORKFLOWRUNREQUEST.issuperset(src_dict):
+            workflow_run_request.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_WORKFLOWRUNREQUEST
+            }
         return workflow_run_request
 
     @property
@@ -118,3 +122,13 @@ class WorkflowRunRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_WORKFLOWRUNREQUEST = frozenset(
+    (
+        "config_id",
+        "range_from",
+        "range_to",
+        "run_mode",
+    )
+)

@@ -130,49 +130,48 @@ class WorkflowTaskInstance:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.workflow_error import WorkflowError  # noqa: PLC0415
 
-        d = dict(src_dict)
-        id = d.pop("id")
+        id = src_dict["id"]
 
-        state = d.pop("state")
+        state = src_dict["state"]
 
-        tenant = d.pop("tenant")
+        tenant = src_dict["tenant"]
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
         if isinstance(_created_at, Unset):
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _ended_at = d.pop("ended_at", UNSET)
+        _ended_at = src_dict.get("ended_at", UNSET)
         ended_at: datetime.datetime | Unset
         if isinstance(_ended_at, Unset):
             ended_at = UNSET
         else:
             ended_at = datetime.datetime.fromisoformat(_ended_at)
 
-        execution_type = d.pop("execution_type", UNSET)
+        execution_type = src_dict.get("execution_type", UNSET)
 
-        label = d.pop("label", UNSET)
+        label = src_dict.get("label", UNSET)
 
-        run_id = d.pop("run_id", UNSET)
+        run_id = src_dict.get("run_id", UNSET)
 
-        _state_changed_at = d.pop("state_changed_at", UNSET)
+        _state_changed_at = src_dict.get("state_changed_at", UNSET)
         state_changed_at: datetime.datetime | Unset
         if isinstance(_state_changed_at, Unset):
             state_changed_at = UNSET
         else:
             state_changed_at = datetime.datetime.fromisoformat(_state_changed_at)
 
-        task_definition_id = d.pop("task_definition_id", UNSET)
+        task_definition_id = src_dict.get("task_definition_id", UNSET)
 
-        task_definition_type = d.pop("task_definition_type", UNSET)
+        task_definition_type = src_dict.get("task_definition_type", UNSET)
 
-        timeout_ms = d.pop("timeout_ms", UNSET)
+        timeout_ms = src_dict.get("timeout_ms", UNSET)
 
-        workflow_id = d.pop("workflow_id", UNSET)
+        workflow_id = src_dict.get("workflow_id", UNSET)
 
-        _error = d.pop("error", UNSET)
+        _error = src_dict.get("error", UNSET)
         error: WorkflowError | Unset
         if isinstance(_error, Unset):
             error = UNSET
@@ -180,23 +179,28 @@ class WorkflowTaskInstance:
             error = WorkflowError.from_dict(_error)
 
         workflow_task_instance = cls(
-            id=id,
-            state=state,
-            tenant=tenant,
-            created_at=created_at,
-            ended_at=ended_at,
-            execution_type=execution_type,
-            label=label,
-            run_id=run_id,
-            state_changed_at=state_changed_at,
-            task_definition_id=task_definition_id,
-            task_definition_type=task_definition_type,
-            timeout_ms=timeout_ms,
-            workflow_id=workflow_id,
-            error=error,
+            id,
+            state,
+            tenant,
+            created_at,
+            ended_at,
+            execution_type,
+            label,
+            run_id,
+            state_changed_at,
+            task_definition_id,
+            task_definition_type,
+            timeout_ms,
+            workflow_id,
+            error,
         )
 
-        workflow_task_instance.additional_properties = d
+        if not _KNOWN_WORKFLOWTASKINSTANCE.issuperset(src_dict):
+            workflow_task_instance.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_WORKFLOWTASKINSTANCE
+            }
         return workflow_task_instance
 
     @property
@@ -214,3 +218,23 @@ class WorkflowTaskInstance:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_KNOWN_WORKFLOWTASKINSTANCE = frozenset(
+    (
+        "id",
+        "state",
+        "tenant",
+        "created_at",
+        "ended_at",
+        "execution_type",
+        "label",
+        "run_id",
+        "state_changed_at",
+        "task_definition_id",
+        "task_definition_type",
+        "timeout_ms",
+        "workflow_id",
+        "error",
+    )
+)

@@ -1,0 +1,46 @@
+"""Decoding answers: orjson when installed (`amperity-facade[fast]`), else the standard library.
+
+orjson decodes a listing page several times faster, but it refuses some documents the
+standard library reads (NaN), words its errors differently, and turns an integer past 64 bits
+into a float, silently losing digits. So orjson only takes the common path: a body with a run
+of 19 digits (every integer past 64 bits has one) goes to `json.loads`, and so does whatever
+orjson refuses; the standard library's result or error then decides, exactly as without
+orjson.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+
+def _standard(content: bytes) -> Any:
+    return json.loads(content)
+
+
+def _choose() -> tuple[str, Callable[[bytes], Any]]:
+    try:
+        import orjson
+    except ImportError:
+        return "json", _standard
+
+    fast = orjson.loads
+    refused = orjson.JSONDecodeError
+    long_number = re.compile(rb"[0-9]{19}").search
+
+    def decode(content: bytes) -> Any:
+        if long_number(content):
+            return json.loads(content)
+        try:
+            return fast(content)
+        except refused:
+            return json.loads(content)
+
+    return "orjson", decode
+
+
+DECODER, loads = _choose()
+
+__all__ = ["DECODER", "loads"]
