@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -59,13 +59,15 @@ def job(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAmperity]:
-    with FakeAmperity(ingest_jobs=60) as running:
-        yield running
+def fake() -> FakeAmperity:
+    """Not started: the clients reach it in process (fake.transport()), without a socket."""
+    return FakeAmperity(ingest_jobs=60)
 
 
 def fake_client(fake: FakeAmperity) -> Amperity:
-    return Amperity(tenant=fake.tenant, token=fake.token, base_url=fake.base_url, rate_limit=None)
+    return Amperity(
+        tenant=fake.tenant, token=fake.token, transport=fake.transport(), rate_limit=None
+    )
 
 
 def test_ingest_cursor_of_every_page_resumes_exactly_there(fake: FakeAmperity) -> None:
@@ -91,7 +93,7 @@ async def test_ingest_cursor_of_every_page_resumes_exactly_there_async(
     fake: FakeAmperity,
 ) -> None:
     async with AsyncAmperity(
-        tenant=fake.tenant, token=fake.token, base_url=fake.base_url, rate_limit=None
+        tenant=fake.tenant, token=fake.token, transport=fake.async_transport(), rate_limit=None
     ) as client:
         listing = client.ingest_jobs.list(created_from=FROM, created_to=TO, limit=7)
         pages = [p async for p in listing.pages()]
@@ -412,7 +414,7 @@ def test_max_items_never_cuts_a_page_so_its_cursor_resumes_exactly(fake: FakeAmp
 @pytest.mark.anyio
 async def test_max_items_never_cuts_a_page_async(fake: FakeAmperity) -> None:
     async with AsyncAmperity(
-        tenant=fake.tenant, token=fake.token, base_url=fake.base_url, rate_limit=None
+        tenant=fake.tenant, token=fake.token, transport=fake.async_transport(), rate_limit=None
     ) as client:
         everything = [s.id async for s in client.segments.list(limit=40)]
         first = [p async for p in client.segments.list(limit=40, max_items=70).pages()]

@@ -45,6 +45,21 @@ def static(fake: FakeAmperity, **kwargs: Any) -> dict[str, Any]:
     }
 
 
+def static_in_process(
+    fake: FakeAmperity, *, asynchronous: bool = False, **kwargs: Any
+) -> dict[str, Any]:
+    """static() through the fake's in-process transport: no socket, the fake need not run."""
+    return {
+        "tenant": fake.tenant,
+        "token": fake.token,
+        "transport": fake.async_transport() if asynchronous else fake.transport(),
+        "rate_limit": None,
+        "retry_policy": FAST,
+        "max_retries": 2,
+        **kwargs,
+    }
+
+
 def oauth(fake: FakeAmperity, **kwargs: Any) -> dict[str, Any]:
     """Client arguments for the fake's OAuth client credentials."""
     return {

@@ -13,7 +13,15 @@ import pytest
 from amperity_facade import Amperity, AsyncAmperity, errors
 from amperity_facade.testing import FakeAmperity
 
-from .conftest import static
+from .conftest import SMALL, static_in_process
+
+
+@pytest.fixture
+def fake() -> FakeAmperity:
+    """Not started: the clients reach it in process. Its transport hands the fake the request
+    target exactly as it would go on the request line (the raw, percent-encoded path)."""
+    return FakeAmperity(tenant="acme", seed=7, **SMALL)
+
 
 IDS = [
     "a/b",
@@ -43,7 +51,7 @@ CALLS: list[tuple[str, str, Callable[[Any, str], Any]]] = [
 def test_sync_ids_are_one_encoded_segment(
     fake: FakeAmperity, operation: str, template: str, call: Callable[[Any, str], Any], value: str
 ) -> None:
-    with Amperity(**static(fake)) as client, pytest.raises(errors.NotFoundError):
+    with Amperity(**static_in_process(fake)) as client, pytest.raises(errors.NotFoundError):
         call(client, value)
     (request,) = fake.requests
     assert request.path == template.format(quote(value, safe=""))
@@ -57,7 +65,7 @@ def test_async_ids_are_one_encoded_segment(
     fake: FakeAmperity, operation: str, template: str, call: Callable[[Any, str], Any], value: str
 ) -> None:
     async def main() -> None:
-        async with AsyncAmperity(**static(fake)) as client:
+        async with AsyncAmperity(**static_in_process(fake, asynchronous=True)) as client:
             with pytest.raises(errors.NotFoundError):
                 await call(client, value)
 
@@ -72,11 +80,11 @@ def test_async_ids_are_one_encoded_segment(
 def test_dot_segments_and_blank_ids_are_refused(
     fake: FakeAmperity, operation: str, template: str, call: Callable[[Any, str], Any], value: str
 ) -> None:
-    with Amperity(**static(fake)) as client, pytest.raises(errors.ConfigurationError):
+    with Amperity(**static_in_process(fake)) as client, pytest.raises(errors.ConfigurationError):
         call(client, value)
 
     async def main() -> None:
-        async with AsyncAmperity(**static(fake)) as client:
+        async with AsyncAmperity(**static_in_process(fake, asynchronous=True)) as client:
             with pytest.raises(errors.ConfigurationError):
                 await call(client, value)
 
@@ -85,7 +93,7 @@ def test_dot_segments_and_blank_ids_are_refused(
 
 
 def test_a_real_id_still_works(fake: FakeAmperity) -> None:
-    with Amperity(**static(fake)) as client:
+    with Amperity(**static_in_process(fake)) as client:
         workflow = client.workflows.list(limit=1).first_page().items[0]
         assert client.workflows.get(workflow.id).id == workflow.id
     assert fake.requests[-1].path == f"/api/workflow/runs/{quote(workflow.id, safe='')}"
