@@ -89,7 +89,7 @@ def export(
     start = time.monotonic()
     try:
         for page in pages:
-            rows = [item.to_dict() for item in page.items]
+            rows = [item if type(item) is dict else item.to_dict() for item in page.items]
             for writer, _ in outputs:
                 for row in rows:
                     writer.write(row)

@@ -83,7 +83,7 @@ def test_interrupted_export_to_stdout_resumes_from_the_printed_cursor(
     with Amperity(
         tenant=own_fake.tenant, token=own_fake.token, base_url=own_fake.base_url
     ) as client:
-        whole = [e.to_dict() for e in client.audit_events.list(limit=1000)]
+        whole = list(client.audit_events.list(limit=1000).as_dicts())
     own_fake.reset()
     own_fake.inject(Fault("slow", delay=5, operation="list-events", request_number=3))
     process = export_process(own_fake, tmp_path)
@@ -109,7 +109,7 @@ def test_interrupted_export_to_stdout_resumes_from_the_printed_cursor(
 def test_api_failure_mid_export_prints_the_cursor(
     env: pytest.MonkeyPatch, run: Run, fake: FakeAmperity, client: Amperity
 ) -> None:
-    whole = [e.to_dict() for e in client.audit_events.list(limit=1000)]
+    whole = list(client.audit_events.list(limit=1000).as_dicts())
     fake.reset()
     fake.inject(Fault("status", status=404, operation="list-events", request_number=3))
     first = run("audit-events", "list", *WINDOW)
@@ -200,7 +200,7 @@ def test_ingest_jobs_continue_from_a_cursor(
     window = {"created_from": "2026-10-01", "created_to": "2026-11-01", "limit": 2}
     cursor = next(iter(client.ingest_jobs.list(**window).pages())).next_token
     assert cursor
-    expected = [j.to_dict() for j in client.ingest_jobs.list(**window, next_token=cursor)]
+    expected = list(client.ingest_jobs.list(**window, next_token=cursor).as_dicts())
     argv = ("--from", "2026-10-01", "--to", "2026-11-01", "--limit", "2", "--next-token", cursor)
     result = run("ingest-jobs", "list", *argv)
     assert result.code == 0, result.err
