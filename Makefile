@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec spec-check lint typecheck test demo clean bench cassettes record-real
+.PHONY: install generate check-generated spec spec-check lint typecheck test test-fast demo clean bench cassettes record-real
 
 install: $(STAMP)
 
@@ -47,8 +47,13 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/amperity demo
 
+# The suite runs in parallel (pytest-xdist, one worker per core); test-fast leaves out the
+# tests marked slow (those that sleep on purpose or take seconds).
 test: $(STAMP) lint check-generated
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+test-fast: $(STAMP) lint check-generated
+	$(PY) -m pytest -n auto -m "not slow"
 
 # Re-record tests/cassettes from the embedded fake tenant (deterministic: no diff if unchanged).
 cassettes: $(STAMP)

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 import schemathesis
 import yaml
 from schemathesis.checks import not_a_server_error
@@ -128,6 +129,7 @@ ROUTED_SPEC = linked(routed(SPEC))
 schema = schemathesis.openapi.from_dict(ROUTED_SPEC, config=config("all", MAX_EXAMPLES))
 
 
+@pytest.mark.slow  # hundreds of generated requests per operation, 2-4 s each
 @schema.parametrize()
 def test_fake_conforms(case: Any, conformance_fake: FakeAmperity) -> None:
     case.call_and_validate(base_url=conformance_fake.base_url, checks=CHECKS)
@@ -165,6 +167,7 @@ class Lifecycle(
         case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
 
 
+@pytest.mark.slow
 def test_linked_calls_conform() -> None:
     Lifecycle.answers.clear()
     Lifecycle.run(settings=Lifecycle.schema.config.get_hypothesis_settings())

@@ -89,6 +89,7 @@ def rate_limited_retries(caplog: pytest.LogCaptureFixture) -> int:
     return sum("after status 429" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.slow  # waits out the server's window, then seconds of 10/s traffic
 def test_threads_never_trip_the_server_limit(
     server: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -112,6 +113,7 @@ def test_threads_never_trip_the_server_limit(
     assert rate_limited_retries(caplog) <= 1
 
 
+@pytest.mark.slow
 def test_tasks_on_fresh_connections_never_trip_the_server_limit(
     server: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -209,6 +209,7 @@ def test_rate_limiter_is_safe_whatever_the_delays() -> None:
         assert admitted[i] - admitted[i - 10] >= 1.0
 
 
+@pytest.mark.slow  # two seconds of real rate limiting
 def test_rate_limit_shared_across_threads(api: MockAPI) -> None:
     stamps: list[float] = []
     lock = threading.Lock()

@@ -89,7 +89,9 @@ def test_id_shapes(client: httpx.Client) -> None:
 
 
 def test_large_collections_are_quick_to_build() -> None:
-    began = time.perf_counter()
+    # CPU time of this process, not wall time: under pytest -n auto the other workers share
+    # the cores, and a wall clock would measure them too (0.7 s of wall for 0.3 s of CPU).
+    began = time.process_time()
     with FakeAmperity(segments=100_000, audit_events=10) as big:
         assert big.base_url.startswith("http://127.0.0.1:")
-    assert time.perf_counter() - began < 1.0
+    assert time.process_time() - began < 1.0

@@ -261,6 +261,7 @@ def test_auth_via_transport(fake: FakeAmperity, client: httpx.Client) -> None:
     assert client.get("/segments").status_code == 200  # the static token stays valid
 
 
+@pytest.mark.slow  # waits out the one-second window
 def test_rate_limit_via_transport() -> None:
     fake = make_fake(rate_limit=3)
     with httpx.Client(base_url=BASE, headers=HEADERS, transport=fake.transport()) as client:
@@ -347,16 +348,19 @@ def test_slow_waits_then_answers(fake: FakeAmperity, client: httpx.Client) -> No
     assert time.monotonic() - began >= 0.3
 
 
+@pytest.mark.slow  # waits for the delay to end
 def test_slow_beyond_the_read_timeout_times_out(fake: FakeAmperity) -> None:
-    fake.inject(Fault("slow", delay=0.5, operation="run-workflow"))
+    # A delay ten times the read timeout, so that "timed out before the answer" holds even
+    # when a loaded machine (pytest -n auto) wakes the sleeper late.
+    fake.inject(Fault("slow", delay=1.0, operation="run-workflow"))
     with httpx.Client(
         base_url=BASE, headers=HEADERS, transport=fake.transport(), timeout=0.1
     ) as client:
         began = time.monotonic()
         with pytest.raises(httpx.ReadTimeout):
             client.post("/workflow/runs", json={"config_id": "cg-2xYzAbCdE"})
-        assert 0.1 <= time.monotonic() - began < 0.4
-        time.sleep(0.6)  # as with the server, the run still starts when the delay ends
+        assert 0.1 <= time.monotonic() - began < 0.9
+        time.sleep(1.1)  # as with the server, the run still starts when the delay ends
     assert fake.count(operation="run-workflow", status=201) == 1
 
 

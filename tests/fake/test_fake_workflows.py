@@ -13,6 +13,9 @@ from amperity_facade.testing import FakeAmperity
 
 MakeClient = Callable[..., httpx.Client]
 TERMINAL = {"succeeded", "failed", "canceled"}
+# Time mode moves a run one state every STEP seconds. A step much longer than a poll, so a test
+# sees every state even when a loaded machine (pytest -n auto) stalls a poll by 100 ms or more.
+STEP = 0.4
 
 
 def start(client: httpx.Client, config_id: str, **extra: Any) -> dict[str, Any]:
@@ -186,7 +189,7 @@ def test_run_accepts_full_request(client: httpx.Client) -> None:
     assert run["state"] == "scheduled"
 
 
-def wait_for(client: httpx.Client, workflow_id: str, deadline: float = 3.0) -> list[str]:
+def wait_for(client: httpx.Client, workflow_id: str, deadline: float = 10 * STEP) -> list[str]:
     seen: list[str] = []
     end = time.monotonic() + deadline
     while time.monotonic() < end:
@@ -202,30 +205,34 @@ def wait_for(client: httpx.Client, workflow_id: str, deadline: float = 3.0) -> l
 @pytest.fixture
 def timed(make_client: MakeClient) -> Any:
     with FakeAmperity(
-        segments=5, audit_events=5, workflows=10, lifecycle="time", step_seconds=0.1
+        segments=5, audit_events=5, workflows=10, lifecycle="time", step_seconds=STEP
     ) as fake:
         yield make_client(fake)
 
 
+@pytest.mark.slow  # waits for real time steps
 def test_time_mode_runs_to_success(timed: httpx.Client) -> None:
     run = start(timed, "cg-2xYzAbCdE")
     assert state_of(timed, run["id"])["state"] == "scheduled"  # polls alone do not advance it
     assert wait_for(timed, run["id"]) == ["scheduled", "running", "succeeded"]
 
 
+@pytest.mark.slow  # waits for real time steps
 def test_time_mode_failure(timed: httpx.Client) -> None:
     run = start(timed, "cg-fail")
     assert wait_for(timed, run["id"])[-1] == "failed"
     assert "error" in state_of(timed, run["id"])
 
 
+@pytest.mark.slow  # waits for real time steps
 def test_time_mode_list_shows_progress(timed: httpx.Client) -> None:
     run = start(timed, "cg-2xYzAbCdE")
-    time.sleep(0.25)
+    time.sleep(2.5 * STEP)  # two steps: scheduled -> running -> succeeded
     listed = timed.get("/workflow/runs", params={"state": "succeeded"}).json()["data"]
     assert run["id"] in {r["id"] for r in listed}
 
 
+@pytest.mark.slow  # waits for real time steps
 def test_time_mode_stop(timed: httpx.Client) -> None:
     run = start(timed, "cg-2xYzAbCdE")
     assert timed.post(f"/workflow/runs/{run['id']}/stop").json()["state"] == "stopping"

@@ -31,6 +31,7 @@ THREADS = 16
 TASKS = 8
 BURNERS = 4
 FAKE_PROCESS = Path(__file__).with_name("fake_process.py")
+pytestmark = pytest.mark.slow  # each export runs for seconds at 10 requests per second
 
 
 class FakeProcess:

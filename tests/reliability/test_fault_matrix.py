@@ -27,8 +27,16 @@ def clean(fake: FakeAmperity) -> list[str]:
     return fm.clean_ids(fake)
 
 
+# Cases that wait on purpose: for a Retry-After (1-2 s) or for read timeouts to run out.
+WAITING = ("retry-after", "timeout-exhausted")
+CASES = [
+    pytest.param(c, id=c.key, marks=[pytest.mark.slow] if any(w in c.key for w in WAITING) else [])
+    for c in fm.CASES
+]
+
+
 @pytest.mark.parametrize("mode", fm.MODES)
-@pytest.mark.parametrize("case", fm.CASES, ids=[c.key for c in fm.CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_fault(fake: FakeAmperity, clean: list[str], case: fm.Case, mode: str) -> None:
     outcome = fm.run_case(fake, case, mode, clean)
     assert outcome.problems == [], "\n" + fm.render([outcome])
