@@ -7,11 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = {
     "server_ceiling",
-    "per_call_overhead",
-    "export_throughput",
+    "per_call_loopback",
+    "per_call_loopback_async",
+    "per_call_in_memory",
+    "per_call_in_memory_async",
+    "export_sync",
+    "export_async",
+    "raw_export_sync",
+    "raw_export_async",
     "memory",
     "throttled_sync",
     "throttled_async",
@@ -19,8 +27,11 @@ SCENARIOS = {
     "async_fanout",
     "import_time",
 }
+# Every side-by-side scenario reports both ratios, from the samples it keeps.
+COMPARISONS = {name for name in SCENARIOS if name.startswith(("per_call", "export"))}
 
 
+@pytest.mark.slow  # several seconds even with --quick
 def test_quick_bench_writes_report(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     done = subprocess.run(
@@ -34,7 +45,21 @@ def test_quick_bench_writes_report(tmp_path: Path) -> None:
     report = json.loads(output.read_text())
     assert set(report["scenarios"]) == SCENARIOS
     assert report["quick"] is True
-    assert {"platform", "cpu_count", "python"} <= set(report["machine"])
+    assert {"platform", "cpu_model", "cpu_count", "python"} <= set(report["machine"])
+    assert {"load_average_start", "load_average_end"} <= set(report["machine"])
     for name, scenario in report["scenarios"].items():
         assert "pass" in scenario and "what" in scenario, name
+    for name in COMPARISONS | {"raw_export_sync", "raw_export_async"}:
+        scenario = report["scenarios"][name]
+        if scenario.get("available") is False:  # Paginator.as_dicts() not there: said so
+            assert scenario["pass"] is None and "not available" in scenario["note"], name
+            continue
+        assert {"wall_ratio", "cpu_ratio", "sides", "targets"} <= set(scenario), name
+        assert all(
+            len(side["wall"]) == len(side["cpu"]) >= 1 for side in scenario["sides"].values()
+        )
+    for name in ("export_sync", "export_async"):
+        assert set(report["scenarios"][name]["sides"]) == {"facade", "httpx", "httpx_models"}
+    for name in ("per_call_in_memory", "per_call_in_memory_async"):
+        assert "overhead_us" in report["scenarios"][name]
     assert "PASS" in done.stdout or "MISS" in done.stdout

@@ -1,0 +1,162 @@
+"""The throttled exports: the facade's default limiter (10 requests in any second) against a
+fake that answers 429 beyond 10 requests in any one-second window, sync (threads) and async
+(tasks). What counts is how close the sustained rate comes to the ideal 10 requests a second,
+and that the fake never had to refuse one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import threading
+import time
+from typing import Any
+
+from .bench_measure import FakeProcess, Sizes, Target, judge
+
+IDEAL = 10  # requests a second the fake allows, and the facade's default rate_limit
+THROTTLED = [
+    Target("pct_of_ideal", ">=", 99.0, "% of ideal"),
+    Target("server_429s", "<=", 0, "429s"),
+]
+
+
+class RetryCounter(logging.Handler):
+    """Counts the facade's "retrying ..." log records (and keeps them off stderr)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.retries = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("retrying"):
+            self.retries += 1
+
+
+RETRIES = RetryCounter()
+
+
+def sustained_rate(arrivals: list[float], capacity: int) -> float:
+    """Steady-state requests per second under a limit of `capacity` per window.
+
+    10 / mean(t[i+10] - t[i]) over the admitted requests' arrival times: how long, on
+    average, each request waited for the one 10 places before it to leave the window. It
+    ignores the first window's free burst, whatever the number of requests.
+    """
+    times = sorted(arrivals)
+    gaps = [times[i + capacity] - times[i] for i in range(len(times) - capacity)]
+    if not gaps:
+        return float("nan")
+    mean = statistics.fmean(gaps)
+    return capacity / mean if mean > 0 else float("inf")
+
+
+def busiest_second(arrivals: list[float]) -> int:
+    """The most requests the fake saw in any one-second window."""
+    times = sorted(arrivals)
+    best = lo = 0
+    for hi, at in enumerate(times):
+        while at - times[lo] >= 1.0:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def throttled_summary(
+    fake: FakeProcess, pages: int, elapsed: float, items: int, expected: int, retries: int
+) -> dict[str, Any]:
+    log = fake.log()
+    refused = fake.count(429)
+    admitted = [at for status, at in log if status != 429]
+    rate = sustained_rate(admitted, IDEAL)
+    result: dict[str, Any] = {
+        "pages": pages,
+        "requests_seen_by_server": len(log),
+        "items": items,
+        "items_expected": expected,
+        "items_missing": abs(expected - items),
+        "elapsed_s": elapsed,
+        "overall_req_per_s": len(log) / elapsed,
+        "sustained_req_per_s": rate,
+        "ideal_req_per_s": IDEAL,
+        "pct_of_ideal": 100 * rate / IDEAL,
+        "busiest_second": busiest_second([at for _, at in log]),
+        "server_429s": refused,
+        "facade_retries": retries,
+    }
+    return judge(result, [*THROTTLED, Target("items_missing", "<=", 0, "items missing")])
+
+
+def throttled_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
+    workers, pages = 4, sizes.throttled_pages
+    fake.reset()  # also empties the fake's rate window
+    retries_before = RETRIES.retries
+    counts = [0] * workers
+    failures: list[BaseException] = []
+    with fake.facade() as client:  # default rate_limit=10
+
+        def export(index: int) -> None:
+            try:
+                counts[index] = sum(1 for _ in client.segments.list(limit=100))
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=export, args=(i,)) for i in range(workers)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    if failures:
+        raise failures[0]
+    summary = throttled_summary(
+        fake,
+        workers * pages,
+        elapsed,
+        sum(counts),
+        workers * pages * 100,
+        RETRIES.retries - retries_before,
+    )
+    summary["what"] = (
+        f"{workers} threads on one Amperity (rate_limit=10), each exporting all {pages} pages "
+        "of 100 segments; fake limited to 10 req/s"
+    )
+    return summary
+
+
+def throttled_async(fake: FakeProcess, sizes: Sizes, *, cold: bool) -> dict[str, Any]:
+    workers, pages = 4, sizes.throttled_pages
+    fake.reset()  # also empties the fake's rate window
+    retries_before = RETRIES.retries
+
+    async def main() -> tuple[list[int], float]:
+        async with fake.async_facade() as client:  # default rate_limit=10
+
+            async def export() -> int:
+                return sum([1 async for _ in client.segments.list(limit=100)])
+
+            began = time.perf_counter()
+            counts = await asyncio.gather(*(export() for _ in range(workers)))
+            return list(counts), time.perf_counter() - began
+
+    counts, elapsed = asyncio.run(main())
+    summary = throttled_summary(
+        fake,
+        workers * pages,
+        elapsed,
+        sum(counts),
+        workers * pages * 100,
+        RETRIES.retries - retries_before,
+    )
+    when = (
+        "the first async requests of this process (httpcore imports anyio on first use)"
+        if cold
+        else "a process that has made async requests before"
+    )
+    summary["what"] = (
+        f"{workers} tasks on one AsyncAmperity (rate_limit=10), each exporting all {pages} "
+        f"pages of 100 segments; fake limited to 10 req/s; {when}"
+    )
+    return summary
