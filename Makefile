@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec spec-check lint typecheck test test-fast demo clean bench cassettes record-real
+.PHONY: install generate check-generated spec spec-check lint typecheck test test-fast demo clean bench bench-scale cassettes record-real
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ record-real: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench
+
+# 10k / 100k / 1M items, library (sync, async) and CLI, each in a fresh process (a few minutes:
+# the CLI keeps the default 10 req/s limit); adds a "scale" section to bench-results.json.
+bench-scale: $(STAMP)
+	$(PY) -m scripts.bench --scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
