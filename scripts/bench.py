@@ -199,6 +199,14 @@ def notes(results: dict[str, Any]) -> list[str]:
     """What limits a missed target, from what was measured."""
     s = results["scenarios"]
     out: list[str] = []
+    m = results["machine"]
+    loads = [*(m.get("load_average_start") or []), *(m.get("load_average_end") or [])][::3]
+    if loads and m["cpu_count"] and max(loads) > m["cpu_count"] / 2:
+        out.append(
+            f"load average {'/'.join(f'{x:.1f}' for x in loads)} (start/end) on "
+            f"{m['cpu_count']} cores: other processes shared the CPU; wall ratios swing more "
+            "than CPU ratios under load (a side that loses the core mid-run pays in wall only)"
+        )
     for key in ("export_sync", "export_async"):
         e = s[key]
         if not e["pass"]:
