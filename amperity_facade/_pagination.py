@@ -254,13 +254,14 @@ class Walk(Generic[T]):
         self._seen: set[bytes] = set()
         self._order: deque[bytes] = deque()
         self._empty = 0
-        self._last: tuple[int, Any, Any] | None = None
         if self._token is not None:
             self._remember(self._token)
 
-    def _remember(self, token: str) -> bool:
-        """Record a server cursor; False when it was already seen (recently) in this span."""
-        key = hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    def _remember(self, text: str, kind: bytes = b"cursor") -> bool:
+        """Record a server cursor (or a page's mark); False when it was already seen
+        (recently) in this span."""
+        data = kind + b"\0" + text.encode("utf-8", "surrogatepass")
+        key = hashlib.blake2b(data, digest_size=16).digest()
         if key in self._seen:
             return False
         if len(self._order) >= SEEN_CURSORS:
@@ -311,13 +312,14 @@ class Walk(Generic[T]):
         items = page.items
         if items:
             self._empty = 0
-            mark = (len(items), items[0], items[-1])
-            if self._token is not None and mark == self._last:
+            # Taken now, before the caller sees (and perhaps edits) the items; any page seen
+            # earlier in the span counts, so pages taking turns are caught too.
+            mark = repr((len(items), items[0], items[-1]))
+            if not self._remember(mark, b"page"):
                 raise PaginationError(
-                    f"the server answered cursor {self._token[:40]!r} with the page it gave "
-                    "before it: it ignores the cursor; stopping instead of looping forever"
+                    f"the server answered cursor {(self._token or '')[:40]!r} with a page it "
+                    "had already sent: it ignores the cursor; stopping instead of looping forever"
                 )
-            self._last = mark
         elif token is not None:
             self._empty += 1
             if self._empty >= self._max_empty:

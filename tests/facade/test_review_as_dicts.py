@@ -179,12 +179,6 @@ def test_huge_page_is_read_whole_in_both_modes() -> None:
     assert typed == dicts and len(dicts) == 20_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Walk only compares a page with the one just before it: a server alternating two "
-    "pages under fresh cursors makes either mode yield the same items again and again "
-    "(duplicates, never PaginationError)",
-)
 def test_pages_alternating_under_fresh_cursors_are_not_yielded_twice() -> None:
     def factory() -> Handler:
         counter = itertools.count()
@@ -343,13 +337,6 @@ def test_async_dicts_refuse_the_same_envelopes_and_retry() -> None:
         asyncio.run(broken())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the repeated-page guard compares the new page with the previous page's first and "
-    "last items as yielded: a caller that annotates each row (row['exported'] = True, "
-    "row.pop('id'), model.additional_properties[...]) defeats it, and a server ignoring the "
-    "cursor then yields the same rows forever instead of raising PaginationError",
-)
 @pytest.mark.parametrize("dicts", [False, True])
 def test_a_repeated_page_is_caught_even_when_the_caller_edits_rows(dicts: bool) -> None:
     counter = itertools.count()
