@@ -5,8 +5,11 @@ The client, its transport wrapper and the paginator are written once, for asynci
 the substitutions below (httpcore's approach), then sorted and formatted by the project's
 ruff so the result is what `make lint` expects. Edit the async module, run `make generate`.
 
-Every substitution must be used by some file: a rule nothing needs any more is a rule
-nobody reads, and `--check` says so.
+Every rule must be used by some file (a rule nothing needs any more is a rule nobody reads),
+and no asynchronous name may survive in the sync code's tokens: `--check` says so, and
+writing refuses too. Prose is translated like code, since docstrings name the classes and
+calls of their own flavour ("call `await aclose()`" becomes "call `close()`"): in English
+text, write "wait for" rather than "await".
 
 Usage (from the repository root):
   python -m scripts.unasync            write amperity_facade/_sync/
@@ -17,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,27 +32,53 @@ SOURCE = REPO / "amperity_facade" / "_async"
 TARGET = REPO / "amperity_facade" / "_sync"
 
 # (pattern, replacement), applied in order to each line; a pattern matches whole words only.
-SUBS: list[tuple[str, str]] = [
+# The grammar of asyncio code: every rule must be used by some file (see --check).
+RULES: list[tuple[str, str]] = [
     (r"import asyncio\n", ""),
     (r"asyncio\.sleep", "time.sleep"),
-    (r"Awaitable\[(\w+(?:\[\w+\])?)\]", r"\1"),
+    # Awaitable[X] is X, for X nested up to three brackets deep (Page[dict[str, Any]]).
+    (r"Awaitable\[((?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*)\]", r"\1"),
     (r"Async([A-Z]\w*)", r"\1"),
     (r"async def", "def"),
     (r"async with", "with"),
     (r"async for", "for"),
     (r"await ", ""),
-    (r"handle_async_request", "handle_request"),
-    (r"acquire_async", "acquire"),
-    (r"aiter_bytes", "iter_bytes"),
     (r"aclose", "close"),
     (r"__aenter__", "__enter__"),
     (r"__aexit__", "__exit__"),
     (r"__aiter__", "__iter__"),
 ]
+# Names whose sync twin is not what the rules above would make of them, or that the rules
+# do not reach; applied first, and allowed to go unused (a vocabulary, not a grammar).
+NAMES: list[tuple[str, str]] = [
+    ("AsyncByteStream", "SyncByteStream"),  # httpx.ByteStream is another class
+    ("handle_async_request", "handle_request"),
+    ("acquire_async", "acquire"),
+    ("aiter_bytes", "iter_bytes"),
+    ("aiter_text", "iter_text"),
+    ("aiter_lines", "iter_lines"),
+    ("aiter_raw", "iter_raw"),
+    ("aread", "read"),
+    ("anext", "next"),
+]
+SUBS = NAMES + RULES
 COMPILED = [
     (re.compile(rf"(?<!\w){pattern}" + ("" if pattern.endswith((" ", "\n")) else r"(?!\w)")), repl)
     for pattern, repl in SUBS
 ]
+# What must never survive in the sync code: a name the tables above do not translate.
+LEFTOVER = re.compile(r"async|await|asyncio|Async\w*|a(?:iter|read|next|close|enter|exit)\w*")
+
+
+def leftovers(code: str) -> list[str]:
+    """Lines of the sync code that still name something asynchronous (strings and comments,
+    where prose may say "asyncio", are not looked at)."""
+    found = []
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    for token in tokens:
+        if token.type == tokenize.NAME and LEFTOVER.fullmatch(token.string):
+            found.append(f"line {token.start[0]}: {token.string!r} in {token.line.strip()!r}")
+    return found
 
 
 def _shown(path: Path) -> str:
@@ -108,6 +139,10 @@ def run(*, check: bool, source_dir: Path = SOURCE, target_dir: Path = TARGET) ->
     for source in sources:
         target = target_dir / source.name
         want = expected(source, used)
+        untranslated = leftovers(want)
+        if untranslated:  # never written: it would be async code in the sync client
+            problems += [f"  {source.name}, {line}: no sync twin known" for line in untranslated]
+            continue
         have = target.read_text(encoding="utf-8") if target.exists() else None
         if have == want:
             continue
@@ -133,9 +168,9 @@ def run(*, check: bool, source_dir: Path = SOURCE, target_dir: Path = TARGET) ->
             else:
                 stray.unlink()
                 print(f"removed {rel}")
-    unused = [SUBS[i][0] for i in range(len(SUBS)) if i not in used]
+    unused = [SUBS[i][0] for i in range(len(NAMES), len(SUBS)) if i not in used]
     if unused:
-        problems.append("  substitutions no file uses (remove them): " + ", ".join(unused))
+        problems.append("  rules no file uses (remove them): " + ", ".join(unused))
     if problems:
         print(
             "amperity_facade/_sync/ is not what scripts/unasync.py makes of amperity_facade/_async/;"

@@ -1,15 +1,15 @@
 """Review: what scripts/unasync.py makes of plausible future async lines.
 
-Code-level mistakes (an `asyncio.` name left behind, a coroutine left unawaited) are caught
-afterwards by `make lint` (ruff F821, mypy --strict over amperity_facade/_sync); the xfails
-below are outputs that pass both and are still wrong.
+Code-level leftovers (an `asyncio.` name, an `aread` never awaited) are refused by the script
+itself (`leftovers`); the cases below were once outputs that passed lint and types and were
+still wrong.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from scripts.unasync import unasync_text
+from scripts.unasync import leftovers, unasync_text
 
 
 def sync(line: str) -> str:
@@ -56,40 +56,34 @@ def test_substitutions_on_plausible_lines(line: str, want: str) -> None:
     assert sync(line) == want
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Async([A-Z]\\w*) turns httpx.AsyncByteStream into httpx.ByteStream, a real but "
-    "different class (the sync twin is httpx.SyncByteStream): an isinstance check or "
-    "annotation stays type-correct for mypy and is silently wrong at run time",
-)
 def test_async_byte_stream_becomes_sync_byte_stream() -> None:
     out = sync("        if isinstance(response.stream, httpx.AsyncByteStream):")
     assert out == "        if isinstance(response.stream, httpx.SyncByteStream):"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'await ' is removed inside docstrings, comments and string literals too: prose and "
-    "log/error messages of the sync client lose a word (no lint or type check notices)",
-)
+def test_prose_is_translated_like_code() -> None:
+    """Docstrings name the calls of their own flavour; English should say "wait for"."""
+    line = '    """Use with `async with`, or call `await aclose()`."""'
+    assert sync(line) == '    """Use with `with`, or call `close()`."""'
+
+
 @pytest.mark.parametrize(
     "line",
     [
-        '    """Each caller may await the token; one refreshes it."""',
-        '        log.warning("retrying: await the next slot")',
-        "        # we await the limiter before choosing the token",
+        "        lock = asyncio.Lock()",
+        "        parts = await asyncio.gather(*calls)",
+        "        it = response.aiter_chunks()",
     ],
 )
-def test_await_in_prose_is_kept(line: str) -> None:
-    assert "await " in sync(line)
+def test_async_names_without_a_sync_twin_are_refused(line: str) -> None:
+    code = sync(line)
+    assert leftovers(code + "\n"), code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="httpx's other async body readers have no substitution: `await response.aread()` "
-    "becomes `response.aread()` (a coroutine, never awaited); aiter_lines/aiter_text/aiter_raw "
-    "stay async iterators (only mypy, not unasync --check, notices)",
-)
+def test_prose_may_say_asyncio() -> None:
+    assert leftovers('"""Written once for asyncio; async code."""\n# await nothing\n') == []
+
+
 @pytest.mark.parametrize(
     ("line", "want"),
     [
@@ -109,11 +103,6 @@ def test_other_async_readers_are_mapped(line: str, want: str) -> None:
     assert sync(line) == want
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Awaitable[...] is only unwrapped for one level of simple generics: "
-    "Awaitable[dict[str, Any]] and Awaitable[Page[dict[str, Any]]] stay Awaitable in the sync code",
-)
 def test_awaitable_of_nested_generics_is_unwrapped() -> None:
     out = sync("    def __call__(self, call: Call[R], /) -> Awaitable[Page[dict[str, Any]]]: ...")
     assert out == "    def __call__(self, call: Call[R], /) -> Page[dict[str, Any]]: ..."
