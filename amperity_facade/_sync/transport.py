@@ -10,6 +10,7 @@ what only parsing can tell.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import httpx
@@ -46,6 +47,9 @@ class LimitedTransport(httpx.BaseTransport):
         except BaseException:
             response.close()
             raise
+        # httpx times an answer when it closes the stream; the body was read here instead,
+        # so without this `response.elapsed` (on an error's response too) would raise.
+        response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
         log_exchange(request, response, started)
         return response
 

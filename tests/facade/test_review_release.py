@@ -185,12 +185,6 @@ def test_oauth_401_twice_keeps_the_error_body_and_no_history(api: MockAPI) -> No
     assert "sec" not in repr(pickle.dumps(caught.value))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pre-existing, not from release(): the transport fills response._content itself, so "
-    "httpx never closes its timing stream and exc.response.elapsed raises RuntimeError "
-    "('.elapsed' may only be accessed after the response has been read or closed')",
-)
 def test_error_response_elapsed_is_readable(api: MockAPI) -> None:
     api.on("GET", "/segments", httpx.Response(404, json=BODY))
     with _sync(api) as client, pytest.raises(errors.NotFoundError) as caught:
