@@ -131,8 +131,10 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     m = s["memory"]
     add(
         "memory (peak RSS, small vs large)",
-        f"{m['growth_mb']:+.1f} MB ({m['peak_small_mb']:.1f} vs {m['peak_large_mb']:.1f} MB)",
-        "<= +5 MB",
+        f"sync {m['sync_growth_mb']:+.1f} MB ({m['sync_peak_small_mb']:.1f} vs "
+        f"{m['sync_peak_large_mb']:.1f}), async {m['async_growth_mb']:+.1f} MB "
+        f"({m['async_peak_small_mb']:.1f} vs {m['async_peak_large_mb']:.1f})",
+        "<= +5 MB each",
         m["pass"],
     )
     for key, label in (
@@ -238,6 +240,11 @@ def notes(results: dict[str, Any]) -> list[str]:
             "async connection imports anyio (~20 ms, once per process); when that delay exceeds "
             "the limiter's 20 ms margin, the whole first burst reaches the fake late and the "
             "11th request lands less than 1 s after the 1st"
+        )
+    if not s["memory"]["pass"]:
+        out.append(
+            "memory: make bench-scale runs plain httpx + json over the same pages too, to show "
+            "how much of a growth is httpx's own"
         )
     i = s["import_time"]
     if not i["pass"]:

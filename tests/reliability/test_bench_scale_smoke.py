@@ -41,7 +41,9 @@ def test_quick_scale_writes_its_section(tmp_path: Path) -> None:
             assert {"us_per_item", "cpu_us_per_item", "peak_rss_mb"} <= set(run), kind
             assert run["peak_rss_mb"] > 0, kind
     for kind, flags in scale["flags"].items():
-        assert isinstance(flags["linear"], bool) and isinstance(flags["flat"], bool), kind
+        assert isinstance(flags["flat"], bool), kind
+        # None: the CLI's export cost is within its start-up's noise (quick sizes)
+        assert flags["linear"] in (True, False, None), kind
     for kind in KINDS:
         assert kind in done.stdout
     assert "rules:" in done.stdout
