@@ -9,6 +9,7 @@ never competes with the client for this process's GIL and no thread of the fake 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -328,6 +329,13 @@ def load_average() -> list[float] | None:
         return None
 
 
+def orjson_version() -> str | None:
+    try:
+        return importlib.metadata.version("orjson")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpu_model": cpu_model(),
@@ -338,6 +346,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "httpx": httpx.__version__,
+        "orjson": orjson_version(),  # the facade decodes with it when installed
         "load_average_start": load_average(),
     }
 
@@ -349,7 +358,8 @@ def describe_machine(m: dict[str, Any]) -> list[str]:
 
     return [
         f"machine: {m['cpu_model'] or m['machine']}, {m['cpu_count']} cores, {m['platform']}",
-        f"python: {m['implementation']} {m['python']}, httpx {m['httpx']}",
+        f"python: {m['implementation']} {m['python']}, httpx {m['httpx']}, "
+        f"orjson {m.get('orjson') or 'not installed'}",
         f"load average (1, 5, 15 min): {load('load_average_start')} at start, "
         f"{load('load_average_end')} at end",
     ]
