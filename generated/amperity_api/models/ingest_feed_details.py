@@ -123,12 +123,7 @@ class IngestFeedDetails:
 
         ended_at = datetime.datetime.fromisoformat(src_dict["ended_at"])
 
-        files = []
-        _files = src_dict["files"]
-        for files_item_data in _files:
-            files_item = IngestFileDetails.from_dict(files_item_data)
-
-            files.append(files_item)
+        files = list(map(IngestFileDetails.from_dict, src_dict["files"]))
 
         ingest_feed_details = cls(
             feed_id,
@@ -145,7 +140,7 @@ class IngestFeedDetails:
             files,
         )
 
-        if not _KNOWN_INGESTFEEDDETAILS.issuperset(src_dict):
+        if len(src_dict) > 12:  # every field is required
             ingest_feed_details.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

@@ -59,12 +59,7 @@ class IngestJobDetails:
 
         workflow_id = src_dict["workflow_id"]
 
-        tables = []
-        _tables = src_dict["tables"]
-        for tables_item_data in _tables:
-            tables_item = IngestFeedDetails.from_dict(tables_item_data)
-
-            tables.append(tables_item)
+        tables = list(map(IngestFeedDetails.from_dict, src_dict["tables"]))
 
         ingest_job_details = cls(
             id,
@@ -72,7 +67,7 @@ class IngestJobDetails:
             tables,
         )
 
-        if not _KNOWN_INGESTJOBDETAILS.issuperset(src_dict):
+        if len(src_dict) > 3:  # every field is required
             ingest_job_details.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

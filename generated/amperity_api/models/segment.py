@@ -58,7 +58,7 @@ class Segment:
             status,
         )
 
-        if not _KNOWN_SEGMENT.issuperset(src_dict):
+        if len(src_dict) > 3:  # every field is required
             segment.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

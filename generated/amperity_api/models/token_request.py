@@ -63,7 +63,7 @@ class TokenRequest:
             client_secret,
         )
 
-        if not _KNOWN_TOKENREQUEST.issuperset(src_dict):
+        if len(src_dict) > 3:  # every field is required
             token_request.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

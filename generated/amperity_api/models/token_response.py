@@ -58,7 +58,7 @@ class TokenResponse:
             token_type,
         )
 
-        if not _KNOWN_TOKENRESPONSE.issuperset(src_dict):
+        if len(src_dict) > 3:  # every field is required
             token_response.additional_properties = {
                 key: value
                 for key, value in src_dict.items()

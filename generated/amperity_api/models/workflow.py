@@ -169,13 +169,7 @@ class Workflow:
         _task_instances = src_dict.get("task_instances", UNSET)
         task_instances: list[WorkflowTaskInstance] | Unset = UNSET
         if _task_instances is not UNSET:
-            task_instances = []
-            for task_instances_item_data in _task_instances:
-                task_instances_item = WorkflowTaskInstance.from_dict(
-                    task_instances_item_data
-                )
-
-                task_instances.append(task_instances_item)
+            task_instances = list(map(WorkflowTaskInstance.from_dict, _task_instances))
 
         _error = src_dict.get("error", UNSET)
         error: WorkflowError | Unset

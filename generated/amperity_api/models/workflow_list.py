@@ -59,12 +59,7 @@ class WorkflowList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.workflow import Workflow  # noqa: PLC0415
 
-        data = []
-        _data = src_dict["data"]
-        for data_item_data in _data:
-            data_item = Workflow.from_dict(data_item_data)
-
-            data.append(data_item)
+        data = list(map(Workflow.from_dict, src_dict["data"]))
 
         next_token = src_dict.get("next_token", UNSET)
 
