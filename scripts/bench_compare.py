@@ -19,6 +19,7 @@ from .bench_measure import (
     Side,
     Sizes,
     Target,
+    acount,
     ainterleave,
     client_threads_only,
     headers,
@@ -317,7 +318,7 @@ def export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
         async with fake.async_facade(rate_limit=None) as client, fake.async_httpx() as http:
 
             async def facade() -> None:
-                expect(sum([1 async for _ in client.segments.list(limit=size)]), total, "facade")
+                expect(await acount(client.segments.list(limit=size)), total, "facade")
 
             async def plain() -> None:
                 await awalk(http, size, total, count_plain)
@@ -409,7 +410,7 @@ def raw_export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
 
             async def facade() -> None:
                 listing = client.segments.list(limit=size).as_dicts()
-                expect(sum([1 async for _ in listing]), total, "raw")
+                expect(await acount(listing), total, "raw")
 
             async def plain() -> None:
                 await awalk(http, size, total, count_plain)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .bench_measure import REPO, FakeProcess, Sizes, client_threads_only
+from .bench_measure import REPO, FakeProcess, Sizes, acount, client_threads_only
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -34,7 +34,7 @@ def fanout(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
         ]
 
     async def drain(paginator: Any) -> int:
-        return sum([1 async for _ in paginator])
+        return await acount(paginator)
 
     async def main() -> tuple[float, float, list[int]]:
         async with fake.async_facade(rate_limit=None) as client:

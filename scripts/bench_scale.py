@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bench_measure import REPO, FakeProcess, Sizes, Target, judge, peak_rss_kb
+from .bench_measure import REPO, FakeProcess, Sizes, Target, acount, judge, peak_rss_kb
 
 SCALE_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SCALE_SIZES = (1_000, 5_000)
@@ -86,11 +86,11 @@ async def facade_run(spec: dict[str, Any], items: int, page: int, is_async: bool
             count = sum(1 for _ in paginator)
             return count, before, time.perf_counter() - wall, time.process_time() - cpu
     async with AsyncAmperity(**connection) as aclient:
-        sum([1 async for _ in aclient.segments.list(limit=1, max_items=1)])  # warm-up
+        await acount(aclient.segments.list(limit=1, max_items=1))  # warm-up
         apaginator = aclient.segments.list(limit=page, max_items=items)
         before = peak_rss_kb()
         wall, cpu = time.perf_counter(), time.process_time()
-        count = sum([1 async for _ in apaginator])
+        count = await acount(apaginator)
         return count, before, time.perf_counter() - wall, time.process_time() - cpu
 
 

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from .bench_measure import FakeProcess, Sizes, Target, judge
+from .bench_measure import FakeProcess, Sizes, Target, acount, judge
 
 IDEAL = 10  # requests a second the fake allows, and the facade's default rate_limit
 THROTTLED = [
@@ -135,7 +135,7 @@ def throttled_async(fake: FakeProcess, sizes: Sizes, *, cold: bool) -> dict[str,
         async with fake.async_facade() as client:  # default rate_limit=10
 
             async def export() -> int:
-                return sum([1 async for _ in client.segments.list(limit=100)])
+                return await acount(client.segments.list(limit=100))
 
             began = time.perf_counter()
             counts = await asyncio.gather(*(export() for _ in range(workers)))
