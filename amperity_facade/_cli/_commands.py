@@ -26,7 +26,7 @@ from ..types import (
     Segment,
     Workflow,
 )
-from ._export import Progress, Stats, export, resume_note
+from ._export import Progress, Stats, export, pages, resume_note
 from ._output import CliError, Column, choose_format, field, fields, make_writer, write_one
 from ._sink import csv_header, open_output
 
@@ -257,7 +257,7 @@ def list_items(args: Namespace) -> int:
                     exc.add_note(note)
                 raise
     if args.output not in (None, "-"):
-        say(f"wrote {stats.items:,} {listing.label} ({stats.pages} pages) to {args.output}")
+        say(f"wrote {stats.items:,} {listing.label} ({pages(stats.pages)}) to {args.output}")
     return 0
 
 

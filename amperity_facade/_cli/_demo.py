@@ -21,7 +21,7 @@ from ..errors import WorkflowFailedError
 from ..types import AuditEvent
 from ._commands import follow, open_client, say
 from ._csv import CsvWriter
-from ._export import Progress, export
+from ._export import Progress, export, pages
 from ._fake_server import DATA_END
 from ._output import JsonLinesWriter, Writer
 from ._sink import Sink, open_output
@@ -96,11 +96,11 @@ def _tour(
             (JsonLinesWriter(jsonl_file), jsonl_file),
         ]
         progress = Progress.for_export("audit events", str(csv_path), sys.stdout, sys.stderr)
-        pages = client.audit_events.list(happened_from=start, happened_to=end, limit=1000)
-        stats = export(pages.pages(), outputs, progress)
-    print(f"{stats.items} events in {stats.pages} pages ({stats.seconds:.2f}s)")
+        listing = client.audit_events.list(happened_from=start, happened_to=end, limit=1000)
+        stats = export(listing.as_dicts().pages(), outputs, progress)
+    print(f"{stats.items} events in {pages(stats.pages)} ({stats.seconds:.2f}s)")
     print(f"  {csv_path}\n  {jsonl_path}")
-    summary.append(f"exported {stats.items} audit events ({window}) in {stats.pages} pages")
+    summary.append(f"exported {stats.items} audit events ({window}) in {pages(stats.pages)}")
 
     number = 3
     if run_workflow:

@@ -60,7 +60,7 @@ class Progress:
         self._last = now
         elapsed = max(now - self._start, 1e-6)
         text = (
-            f"{self._label}: {stats.items:,} items, {stats.pages:,} pages, "
+            f"{self._label}: {stats.items:,} items, {pages(stats.pages)}, "
             f"{stats.items / elapsed:,.0f} items/s"
         )
         self._stream.write("\r" + text.ljust(self._shown))
@@ -112,11 +112,16 @@ def export(
     return stats
 
 
+def pages(count: int) -> str:
+    """`1 page`, `2 pages`: a count of pages as a person would write it."""
+    return f"{count:,} page" if count == 1 else f"{count:,} pages"
+
+
 def resume_note(stats: Stats, label: str, output: str | None, *, append: bool) -> str:
     """What a failed export leaves behind, and the command-line words that continue it."""
     if not stats.pages and not stats.cursor:
         return ""  # failed before anything: the error says it all
-    written = f"{stats.items:,} {label} ({stats.pages:,} pages)"
+    written = f"{stats.items:,} {label} ({pages(stats.pages)})"
     if output not in (None, "-") and not append:
         return (
             f"nothing written to {output}: the {written} fetched were discarded "

@@ -182,7 +182,7 @@ def test_default_format_follows_the_destination(
         result = run("segments", "list", "--max-items", "3", "--output", str(tmp_path / name))
         assert result.code == 0 and result.out == ""
         assert (tmp_path / name).read_text().startswith(check)
-        assert result.err == f"wrote 3 segments (1 pages) to {tmp_path / name}\n"
+        assert result.err == f"wrote 3 segments (1 page) to {tmp_path / name}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.json", "s.jsonl"]
 
 

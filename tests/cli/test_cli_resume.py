@@ -69,7 +69,7 @@ def test_sigterm_mid_export_to_a_file_exits_143_and_leaves_nothing(
     assert process.returncode == 143
     assert err == (
         "error: interrupted (SIGTERM); nothing written to events.csv: the 25 audit events "
-        "(1 pages) fetched were discarded (with --append, what was written stays and the "
+        "(1 page) fetched were discarded (with --append, what was written stays and the "
         "export can be resumed)\n"
     )
     assert out == ""
