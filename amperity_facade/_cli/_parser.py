@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -78,9 +79,13 @@ def _count(text: str) -> int:
 
 
 def _seconds(text: str) -> float:
+    # Checked here, not only by the library: `workflows run --wait --timeout inf` would
+    # otherwise start the workflow before the wait refused the timeout.
     value = _number(text, float)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive, finite number of seconds, got {text}"
+        )
     return float(value)
 
 

@@ -236,3 +236,23 @@ def test_bad_configuration_from_the_library_exits_2(env: pytest.MonkeyPatch, run
     result = run("--api-version", "latest", "segments", "list")
     assert result.code == 2
     assert "api_version 'latest' is malformed" in result.err
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--timeout", "inf"),
+        ("--timeout", "1e400"),
+        ("--timeout", "nan"),
+        ("--timeout", "-1"),
+        ("--poll-interval", "inf"),
+        ("--poll-interval", "0"),
+    ],
+)
+def test_bad_wait_settings_are_refused_before_a_workflow_starts(
+    env: pytest.MonkeyPatch, run: Run, fake: FakeAmperity, option: tuple[str, str]
+) -> None:
+    result = run("workflows", "run", "cg-daily", "--wait", *option)
+    assert result.code == 2
+    assert "positive, finite number of seconds" in result.err or "not a number" in result.err
+    assert fake.count("run-workflow") == 0  # nothing was started
