@@ -132,7 +132,8 @@ class FakeAmperity:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}{API_PREFIX}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6 goes in brackets
+        return f"http://{host}:{self.port}{API_PREFIX}"
 
     def start(self) -> Self:
         if self._server is not None:

@@ -25,6 +25,8 @@ class FakeHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], exchange: Exchange) -> None:
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         self.exchange = exchange
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()

@@ -134,3 +134,24 @@ def test_concurrent_clients(fake: FakeAmperity, make_client: Callable[..., httpx
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(walk, clients)) == [250] * 8
     assert fake.count(status=200) == 8 * 13
+
+
+def _ipv6_loopback() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_the_fake_serves_on_ipv6_with_a_usable_base_url() -> None:
+    from amperity_facade import Amperity
+
+    with FakeAmperity(host="::1") as fake:
+        assert fake.base_url.startswith("http://[::1]:")
+        with Amperity(tenant=fake.tenant, token=fake.token, base_url=fake.base_url) as client:
+            assert client.segments.list(limit=5).first_page().items
