@@ -6,7 +6,8 @@ title-case (`Succeeded`), and new ones may appear; anything unknown counts as st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,7 +19,8 @@ from .errors import ConfigurationError, WorkflowFailedError
 SUCCEEDED = frozenset({"succeeded"})
 UNSUCCESSFUL = frozenset({"failed", "canceled", "cancelled", "stopped"})
 
-OnState = Callable[["Workflow"], None]
+# AsyncAmperity also takes a coroutine function (its result is awaited); Amperity does not.
+OnState = Callable[["Workflow"], Awaitable[None] | None]
 _UNSEEN = object()  # differs from every state, so the first read is always reported
 
 
@@ -37,10 +39,29 @@ class StateWatch:
         self._on_state = on_state
         self._state: object = _UNSEEN
 
-    def __call__(self, workflow: Workflow) -> None:
+    def __call__(self, workflow: Workflow) -> object:
+        """What the callback returned (an awaitable, from an async one), or None."""
         if self._on_state is not None and workflow.state != self._state:
             self._state = workflow.state
-            self._on_state(workflow)
+            return self._on_state(workflow)
+        return None
+
+
+async def after_state_async(result: object) -> None:
+    """An async `on_state` is awaited before the wait goes on."""
+    if inspect.isawaitable(result):
+        await result
+
+
+def after_state(result: object) -> None:
+    """The sync client cannot await: an async `on_state` is refused, not silently dropped."""
+    if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
+            result.close()  # never awaited, by choice: no "never awaited" warning
+        raise ConfigurationError(
+            "on_state returned an awaitable: Amperity calls it and goes on; pass a plain "
+            "function, or use AsyncAmperity, which awaits it"
+        )
 
 
 def outcome(workflow: Workflow) -> Workflow | None:

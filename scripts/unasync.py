@@ -54,6 +54,7 @@ NAMES: list[tuple[str, str]] = [
     ("AsyncByteStream", "SyncByteStream"),  # httpx.ByteStream is another class
     ("handle_async_request", "handle_request"),
     ("acquire_async", "acquire"),
+    ("after_state_async", "after_state"),
     ("aiter_bytes", "iter_bytes"),
     ("aiter_text", "iter_text"),
     ("aiter_lines", "iter_lines"),

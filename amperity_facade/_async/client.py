@@ -316,7 +316,8 @@ class Workflows(_Resource):
         Raises WorkflowFailedError (failed, canceled, stopped) or WorkflowTimeoutError.
         Pauses grow from one second up to `poll_interval`. Given the Workflow `run` returned
         instead of an id, its state is the first read, without a request. `on_state`, if
-        given, is called with the first workflow read and with each read whose state changed.
+        given, is called with the first workflow read and with each read whose state changed;
+        an awaitable it returns is awaited by the async client and refused by the sync one.
         """
         timeout, poll_interval = _workflows.check_wait(timeout, poll_interval)
         watch = _workflows.StateWatch(on_state)
@@ -326,7 +327,7 @@ class Workflows(_Resource):
         while True:
             workflow = known if known is not None else await self.get(workflow_id)
             known = None
-            watch(workflow)
+            await _workflows.after_state_async(watch(workflow))
             if _workflows.outcome(workflow) is not None:
                 return workflow
             remaining = deadline - time.monotonic()
