@@ -134,6 +134,30 @@ def _connection(parser: argparse.ArgumentParser, *, top: bool) -> None:
     group.add_argument(
         "--token-file", default=default, metavar="PATH", help="file holding the API token"
     )
+    # Refused outright rather than unknown: argparse would take `--token X` as an
+    # abbreviation of --token-file (and print X as a missing file), or echo it back as
+    # an unrecognised argument. The message never shows the value.
+    for option, source in SECRET_OPTIONS.items():
+        group.add_argument(
+            option, default=argparse.SUPPRESS, type=_refused(source), help=argparse.SUPPRESS
+        )
+
+
+SECRET_OPTIONS = {
+    "--token": "$AMPERITY_TOKEN or --token-file",
+    "--client-secret": "$AMPERITY_CLIENT_SECRET",
+    "--client-id": "$AMPERITY_CLIENT_ID",
+}
+
+
+def _refused(source: str) -> Callable[[str], str]:
+    def refuse(value: str) -> str:
+        raise argparse.ArgumentTypeError(
+            "credentials are not taken from the command line, where shell history and "
+            f"process listings keep them: use {source} (the value given is not shown)"
+        )
+
+    return refuse
 
 
 def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -179,7 +203,7 @@ class _Builder:
         self._subparsers = subparsers
 
     def group(self, name: str, help: str) -> Any:
-        parser = self._subparsers.add_parser(name, help=help, description=help)
+        parser = self._subparsers.add_parser(name, help=help, description=help, allow_abbrev=False)
         inner = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         return _Builder(inner)
 
@@ -191,7 +215,7 @@ class _Builder:
 
     def bare_command(self, name: str, help: str, handler: Handler, **defaults: Any) -> Any:
         """A command that talks to no tenant, so without the connection options."""
-        parser = self._subparsers.add_parser(name, help=help, description=help)
+        parser = self._subparsers.add_parser(name, help=help, description=help, allow_abbrev=False)
         parser.set_defaults(handler=handler, **defaults)
         return parser
 
@@ -206,6 +230,7 @@ class _Builder:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amperity",
+        allow_abbrev=False,  # no --token read as --token-file
         description="Read and drive an Amperity tenant from the shell.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
