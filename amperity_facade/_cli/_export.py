@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ..pagination import Page
-from ._output import Writer, _isatty
+from ._output import CliError, Writer, _isatty
 from ._signals import deferred
 from ._sink import Sink
 
@@ -90,10 +90,17 @@ def export(
     try:
         for page in pages:
             rows = [item if type(item) is dict else item.to_dict() for item in page.items]
-            for writer, _ in outputs:
-                for row in rows:
-                    writer.write(row)
-                writer.end_page()
+            try:
+                for writer, _ in outputs:
+                    for row in rows:
+                        writer.write(row)
+                    writer.end_page()
+            except RecursionError:
+                # Only an item nested about a thousand levels deep gets here (one the fast
+                # decoder read but the standard library's encoder cannot write).
+                raise CliError(
+                    f"an item on page {stats.pages + 1:,} is nested too deeply to write", 1
+                ) from None
             with deferred():
                 for _, sink in outputs:
                     sink.commit()
