@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import Amperity
+from ..errors import BadRequestError
 from ..pagination import Paginator
 from ..types import (
     AuditEvent,
@@ -252,6 +253,9 @@ def list_items(args: Namespace) -> int:
                 # be built to be turned back into dicts (most of the client's time).
                 export(paginator.as_dicts().pages(), [(writer, sink)], progress, stats)
             except BaseException as exc:
+                if stats.pages == 0 and isinstance(exc, BadRequestError) and args.next_token:
+                    # The cursor itself was refused: resuming from it would fail again.
+                    stats.cursor = None
                 note = resume_note(stats, listing.label, args.output, append=args.append)
                 if note:
                     exc.add_note(note)

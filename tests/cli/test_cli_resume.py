@@ -226,3 +226,10 @@ def test_scrubbing_secrets_never_mangles_the_resume_hint(
         "error: server said *** is bad; wrote 3 items to stdout; "
         "resume with --next-token c2tokenX\n"
     )
+
+
+def test_a_refused_cursor_is_not_offered_back(env: pytest.MonkeyPatch, run: Run) -> None:
+    result = run("segments", "list", "--next-token", "bogus-cursor")
+    assert result.code == 1
+    assert result.err.startswith("error: 400 ")
+    assert "resume with" not in result.err and result.out == ""
