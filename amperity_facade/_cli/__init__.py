@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -116,9 +117,19 @@ def _diagnostics(verbosity: int) -> Iterator[None]:
         logger.setLevel(previous)
 
 
+SHORT_SECRET = 8  # below this many characters, a secret is hidden only where it stands alone
+
+
 def _scrub(text: str) -> str:
-    for secret in _commands.SECRETS:
-        text = text.replace(secret, "***")
+    """Hide every credential of this run. A real token is long; a short one (a test's "t")
+    replaced inside words would turn every message into asterisks, so it is hidden only
+    where it is not part of a longer word."""
+    for secret in sorted(_commands.SECRETS, key=len, reverse=True):
+        if len(secret) >= SHORT_SECRET:
+            text = text.replace(secret, "***")
+        else:
+            alone = rf"(?<![A-Za-z0-9_-]){re.escape(secret)}(?![A-Za-z0-9_-])"
+            text = re.sub(alone, "***", text)
     return text
 
 
