@@ -180,8 +180,8 @@ def run(*, check: bool, source_dir: Path = SOURCE, target_dir: Path = TARGET) ->
         )
         print("\n".join(problems), file=sys.stderr)
         return 1
-    if check:
-        print("amperity_facade/_sync/ is in sync with amperity_facade/_async/")
+    # Said in both modes: make generate otherwise says nothing when nothing changed.
+    print("amperity_facade/_sync/ is in sync with amperity_facade/_async/")
     return 0
 
 
