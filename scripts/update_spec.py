@@ -1,6 +1,7 @@
 """`make spec` and `make spec-check`: take a new vendor OpenAPI document into openapi.yaml.
 
-Steps: fetch (URL or local path) -> parse -> validate as OpenAPI 3 -> compare its
+Steps: fetch (URL or local path) -> parse -> convert a Swagger 2.0 document to OpenAPI 3
+(scripts/swagger2.py, said in the report's first line) -> validate as OpenAPI 3 -> compare its
 api-version with ours -> classify the vendor's changes against the vendor part of the
 current openapi.yaml -> print the report -> refuse a different api-version (unless
 `--api-version` asks for it) and breaking changes (unless `--allow-breaking`) -> merge
@@ -26,21 +27,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from . import spec_diff, spec_report, specio
+from . import spec_diff, spec_report, specio, swagger2
 from .spec_merge import NAME_MAPS, marked, merge_documents, renamed_paths, strip_additions
 
 __all__ = ["DEFAULT_URL", "NAME_MAPS", "main", "marked", "merge_documents", "strip_additions"]
 
 DEFAULT_URL = "https://docs.amperity.com/downloads/openapi/control-plane-2024-04-01-openapi.json"
-SWAGGER_2 = (
-    "the vendor document is Swagger {version}, not OpenAPI 3 (the vendor published Swagger "
-    "2.0 until 2026-04); converting it is not done here: there is no clean Python converter"
-)
 MAX_DETAIL = 240
-
-
-class Refused(Exception):
-    """A step found the input unusable; the message is the whole explanation."""
 
 
 def fetch(source: str) -> str:
@@ -53,16 +46,12 @@ def fetch(source: str) -> str:
 def validate(doc: dict[str, Any], label: str) -> None:
     from openapi_spec_validator import validate as _validate
 
-    if "swagger" in doc and "openapi" not in doc:
-        raise Refused(SWAGGER_2.format(version=doc["swagger"]))
     spec_diff.check_openapi3(doc, label)
     _validate(doc)
 
 
 def one_line(exc: BaseException) -> str:
     """An exception as one short line: validators put whole documents in their messages."""
-    if isinstance(exc, Refused):
-        return str(exc)
     if isinstance(exc, RecursionError):  # its own message says nothing about the input
         return f"the document is nested too deeply to process ({type(exc).__name__})"
     ref = getattr(exc, "ref", None)  # referencing.Unresolvable: name the ref, not the doc
@@ -110,6 +99,10 @@ def main(argv: list[str]) -> int:
     step = f"cannot use {args.url}"
     try:
         vendor = specio.parse(fetch(args.url))
+        source = args.url
+        if swagger2.is_swagger2(vendor):  # the control plane until 2026-04, Real-Time still
+            vendor = swagger2.convert(vendor)
+            source = f"{args.url} (converted from Swagger 2.0)"
         validate(vendor, "vendor document")
         step = f"cannot read {args.spec}"
         ours = specio.load(args.spec)
@@ -119,7 +112,7 @@ def main(argv: list[str]) -> int:
         verdict = spec_report.Verdict(
             spec_report.Version.of(vendor), spec_report.Version.of(ours), args.api_version
         )
-        report = spec_report.render(args.url, changes, vendor, ours, verdict, args.allow_breaking)
+        report = spec_report.render(source, changes, vendor, ours, verdict, args.allow_breaking)
         step = "cannot merge the vendor document into ours"
         merged, notes = merge_documents(vendor, ours, renamed_paths(changes))
         step = "the merged document does not validate (openapi.yaml left as it was)"

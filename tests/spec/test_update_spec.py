@@ -269,7 +269,12 @@ def test_other_vendor_version_refused_unless_asked_for_our_info_and_servers_kept
 # -- (e) unusable input ----------------------------------------------------------------------------
 
 
-SWAGGER = {"swagger": "2.0", "info": {"title": "Amperity API", "version": "1"}, "paths": {}}
+TSV = {"name": "q", "in": "query", "type": "array", "collectionFormat": "tsv"}
+SWAGGER = {  # Swagger 2.0 with a query array in tab-separated form, which OpenAPI 3 cannot say
+    "swagger": "2.0",
+    "info": {"title": "Amperity API", "version": "1"},
+    "paths": {"/x": {"get": {"parameters": [TSV], "responses": {"200": {"description": "d"}}}}},
+}
 INVALID_3 = {  # OpenAPI 3 in name, but an operation without responses
     "openapi": "3.0.3",
     "info": {"title": "t", "version": "1"},
@@ -303,9 +308,36 @@ def test_unusable_vendor_document_exits_2_and_leaves_the_file_alone(
     assert err.startswith(f"make spec: cannot use {source}: ")
     assert err.count("\n") == 1
     if name == "swagger.json":
-        assert "Swagger 2.0, not OpenAPI 3" in err
-        assert "until 2026-04" in err
-        assert "no clean Python converter" in err
+        assert "ValueError: cannot convert Swagger 2.0 at $.paths['/x'].get.parameters[0]." in err
+        assert "tsv has no OpenAPI 3 equivalent" in err
+
+
+SWAGGER_2026_04_03 = (
+    Path(__file__).resolve().parent / "swagger2" / "2026-04-03-60e4db50.swagger.yaml"
+)
+OPENAPI_2026_04_03 = Path(__file__).resolve().parent / "history" / "2026-04-03-60e4db50.yaml"
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["spec", "check"])
+def test_swagger_2_vendor_document_is_converted_and_says_so(
+    check: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last Swagger 2.0 publication, taken into its own OpenAPI 3 conversion
+    (swagger2openapi's): no change to classify; only the OpenAPI version line is rewritten."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_bytes(OPENAPI_2026_04_03.read_bytes())
+    argv = ["--url", str(SWAGGER_2026_04_03), "--spec", str(spec)] + ["--check"] * check
+    assert update_spec.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        f"Vendor document: {SWAGGER_2026_04_03} (converted from Swagger 2.0)"
+    )
+    assert "No differences." in out
+    written = specio.load(spec)
+    expected = specio.load(OPENAPI_2026_04_03)
+    if not check:
+        expected["openapi"] = "3.0.3"
+    assert written == expected
 
 
 def test_missing_vendor_file_exits_2(
