@@ -220,7 +220,8 @@ def merge_documents(
     merged["info"] = info
     if "servers" in ours:
         merged["servers"] = copy.deepcopy(ours["servers"])
-    provided = {n.split(" ")[3].rstrip(";") for n in notes}
+    _keep_referenced(merged, ours, notes)
+    provided = {n.split(" ")[3].rstrip(";") for n in notes if n.startswith("vendor now provides")}
     gone = set(marked(view)) - set(marked(merged)) - provided
     for where in sorted(w for w in gone if not _under(w, moved)):
         if not any(where.startswith(f"{p}/") for p in provided):
@@ -230,6 +231,50 @@ def merge_documents(
     ordered = {k: merged[k] for k in TOP_ORDER if k in merged}
     ordered.update({k: v for k, v in merged.items() if k not in ordered})
     return ordered, notes
+
+
+def _refs(node: Any) -> set[str]:
+    """Every local `$ref` in a document."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            found.add(ref)
+        for value in node.values():
+            found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def _lookup(doc: Any, ref: str) -> Any:
+    node = doc
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _keep_referenced(merged: dict[str, Any], ours: dict[str, Any], notes: list[str]) -> None:
+    """Our additions may use components (a 429 response) that an older or trimmed vendor
+    document lacks: keep ours, or the merged document would not even validate."""
+    while True:
+        missing = sorted(r for r in _refs(merged) if _lookup(merged, r) is None)
+        kept = [r for r in missing if _lookup(ours, r) is not None]
+        if not kept:
+            return
+        for ref in kept:
+            parts = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
+            node = merged
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = copy.deepcopy(_lookup(ours, ref))
+            notes.append(
+                f"kept our {ref[1:]}: the merged document refers to it, the vendor's lacks it"
+            )
 
 
 def _under(where: str, paths: set[str]) -> bool:
