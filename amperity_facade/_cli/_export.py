@@ -60,7 +60,7 @@ class Progress:
         self._last = now
         elapsed = max(now - self._start, 1e-6)
         text = (
-            f"{self._label}: {stats.items:,} items, {pages(stats.pages)}, "
+            f"{self._label}: {counted(stats.items, 'item')}, {pages(stats.pages)}, "
             f"{stats.items / elapsed:,.0f} items/s"
         )
         self._stream.write("\r" + text.ljust(self._shown))
@@ -119,9 +119,13 @@ def export(
     return stats
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 page`, `2 pages`: a count as a person would write it."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def pages(count: int) -> str:
-    """`1 page`, `2 pages`: a count of pages as a person would write it."""
-    return f"{count:,} page" if count == 1 else f"{count:,} pages"
+    return counted(count, "page")
 
 
 def resume_note(stats: Stats, label: str, output: str | None, *, append: bool) -> str:
