@@ -142,3 +142,28 @@ def test_review_make_spec_exits_0_and_prints_the_kept_note(
     ) in out
     validate(specio.load(spec))
     assert "MethodNotAllowed" in specio.load(spec)["components"]["responses"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a ref into a component's inside (a schema property) the vendor's version lacks "
+    "grafts our part into the vendor's own schema, noted as a kept component",
+)
+def test_review_a_ref_into_a_vendor_schema_does_not_graft_our_part_into_it() -> None:
+    vendor, ours = _docs()
+    name = next(
+        n for n, s in ours["components"]["schemas"].items() if isinstance(s.get("properties"), dict)
+    )
+    ours["components"]["schemas"][name]["properties"]["reviewOnlyOurs"] = {"type": "string"}
+    ours["components"]["responses"]["ReviewPart"] = {
+        "description": "part",
+        "content": {
+            "application/json": {
+                "schema": {"$ref": f"#/components/schemas/{name}/properties/reviewOnlyOurs"}
+            }
+        },
+        MARK: True,
+    }
+    _add_marked_response(ours, "#/components/responses/ReviewPart")
+    merged, _ = spec_merge.merge_documents(vendor, ours)
+    assert "reviewOnlyOurs" not in merged["components"]["schemas"][name]["properties"]
