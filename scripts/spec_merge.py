@@ -259,21 +259,34 @@ def _lookup(doc: Any, ref: str) -> Any:
 
 
 def _keep_referenced(merged: dict[str, Any], ours: dict[str, Any], notes: list[str]) -> None:
-    """Our additions may use components (a 429 response) that an older or trimmed vendor
-    document lacks: keep ours, or the merged document would not even validate."""
+    """Our additions may use components (a 405 response) that an older or trimmed vendor
+    document lacks: keep ours, or the merged document would not even validate.
+
+    Only whole components missing from the merged document are taken, never a path (that
+    would bring back an endpoint the vendor removed) nor a part grafted into one of the
+    vendor's components; a reference left dangling fails validation, naming it.
+    """
     while True:
-        missing = sorted(r for r in _refs(merged) if _lookup(merged, r) is None)
-        kept = [r for r in missing if _lookup(ours, r) is not None]
+        roots = {
+            "/".join(ref.split("/")[:4])
+            for ref in _refs(merged)
+            if ref.startswith("#/components/") and _lookup(merged, ref) is None
+        }
+        kept = sorted(
+            root
+            for root in roots
+            if root.count("/") == 3
+            and _lookup(merged, root) is None
+            and _lookup(ours, root) is not None
+        )
         if not kept:
             return
-        for ref in kept:
-            parts = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
-            node = merged
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-            node[parts[-1]] = copy.deepcopy(_lookup(ours, ref))
+        for root in kept:
+            _, _, kind, name = root.split("/")
+            node = merged.setdefault("components", {}).setdefault(kind, {})
+            node[name.replace("~1", "/").replace("~0", "~")] = copy.deepcopy(_lookup(ours, root))
             notes.append(
-                f"kept our {ref[1:]}: the merged document refers to it, the vendor's lacks it"
+                f"kept our {root[1:]}: the merged document refers to it, the vendor's lacks it"
             )
 
 

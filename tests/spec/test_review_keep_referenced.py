@@ -1,5 +1,5 @@
 """Review of spec_merge._keep_referenced (components the merged document refers to but the
-vendor's lacks are kept from ours). Findings are strict xfails; the rest must hold."""
+vendor's lacks are kept from ours). Findings were strict xfails until fixed; all must hold."""
 
 from __future__ import annotations
 
@@ -94,11 +94,6 @@ def test_review_a_vendor_document_whose_own_refs_dangle_is_refused_before_the_me
     assert spec.read_bytes() == SPEC_PATH.read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refs outside /components are followed too: an addition pointing into a path the "
-    "vendor removed recreates that path (only the referenced part) in the openapi.yaml make spec writes, a phantom endpoint the vendor removed",
-)
 def test_review_a_ref_into_a_removed_path_does_not_recreate_the_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -144,11 +139,6 @@ def test_review_make_spec_exits_0_and_prints_the_kept_note(
     assert "MethodNotAllowed" in specio.load(spec)["components"]["responses"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a ref into a component's inside (a schema property) the vendor's version lacks "
-    "grafts our part into the vendor's own schema, noted as a kept component",
-)
 def test_review_a_ref_into_a_vendor_schema_does_not_graft_our_part_into_it() -> None:
     vendor, ours = _docs()
     name = next(
