@@ -182,6 +182,29 @@ class Chain(Generic[T]):
         return replace(call, parse=parse)
 
 
+def _mark(items: Sequence[Any]) -> str:
+    """A page's length and first and last items, as text, to know the page again."""
+    try:
+        return repr((len(items), items[0], items[-1]))
+    except RecursionError:
+        # An item nested past what repr can walk (orjson reads deeper than repr writes):
+        # its top level only, which still tells pages of distinct items apart.
+        return repr((len(items), _shallow(items[0]), _shallow(items[-1])))
+
+
+def _shallow(item: Any) -> Any:
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(item, dict):
+        return [(k, v if isinstance(v, scalar) else type(v).__name__) for k, v in item.items()]
+    names = list(vars(item)) if hasattr(item, "__dict__") else getattr(item, "__slots__", ())
+    shown: list[Any] = [type(item).__name__]
+    for name in names:
+        if isinstance(name, str) and not name.startswith("_"):
+            value = getattr(item, name, None)
+            shown.append((name, value if isinstance(value, scalar) else type(value).__name__))
+    return shown
+
+
 def _chain_of(sources: Sequence[PageSource[T]]) -> Chain[T] | None:
     if not sources:
         return None
@@ -314,7 +337,7 @@ class Walk(Generic[T]):
             self._empty = 0
             # Taken now, before the caller sees (and perhaps edits) the items; any page seen
             # earlier in the span counts, so pages taking turns are caught too.
-            mark = repr((len(items), items[0], items[-1]))
+            mark = _mark(items)
             if not self._remember(mark, b"page"):
                 raise PaginationError(
                     f"the server answered cursor {(self._token or '')[:40]!r} with a page it "

@@ -20,6 +20,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
+from urllib.parse import quote, quote_plus
 
 from ..errors import (
     AmperityDeprecationWarning,
@@ -120,11 +121,17 @@ def _diagnostics(verbosity: int) -> Iterator[None]:
 SHORT_SECRET = 8  # below this many characters, a secret is hidden only where it stands alone
 
 
+def _encodings(secret: str) -> set[str]:
+    return {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
+
+
 def _scrub(text: str) -> str:
     """Hide every credential of this run. A real token is long; a short one (a test's "t")
     replaced inside words would turn every message into asterisks, so it is hidden only
     where it is not part of a longer word."""
-    for secret in sorted(_commands.SECRETS, key=len, reverse=True):
+    # Servers and proxies echo a credential percent-encoded too (a form field, a query).
+    forms = {form for secret in _commands.SECRETS for form in _encodings(secret)}
+    for secret in sorted(forms, key=len, reverse=True):
         if len(secret) >= SHORT_SECRET:
             text = text.replace(secret, "***")
         else:

@@ -1,5 +1,5 @@
 """Review of today's CLI changes: _scrub's short-secret rule, the resume hint after a
-refused cursor, and the 'nested too deeply' ending. Findings are strict xfails."""
+refused cursor, and the 'nested too deeply' ending. Findings were strict xfails until fixed; the seven-character one stays, by design."""
 
 from __future__ import annotations
 
@@ -100,11 +100,6 @@ def test_review_a_server_echoing_the_token_in_an_error_is_scrubbed(tenant: Any, 
     assert token not in result.err and "***" in result.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only the literal credential is scrubbed: a server (or proxy) echoing it "
-    "percent-encoded, as a form field or query parameter is, shows it on the error line",
-)
 def test_review_a_percent_encoded_echo_of_the_token_is_scrubbed(tenant: Any, run: Run) -> None:
     token = "tok+REVIEW/0123456789="
     encoded = "tok%2BREVIEW%2F0123456789%3D"
@@ -254,12 +249,6 @@ def test_review_deep_item_without_append_leaves_the_old_file(
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a deep item first or last on its page fails in the library's paginator "
-    "(_pagination._check_progress reprs items[0] and items[-1]) before any writer: "
-    "'unexpected RecursionError: maximum recursion depth exceeded while getting the repr'",
-)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_review_deep_item_last_on_its_page_gets_the_named_error(
     tenant: Any, run: Run, fmt: str
