@@ -210,3 +210,12 @@ def test_the_fast_decoder_is_used_when_installed() -> None:
     else:
         assert _json.DECODER == "orjson"
     assert _json.loads(b'{"a": [1, 2.5, null]}') == json.loads(b'{"a": [1, 2.5, null]}')
+
+
+@pytest.mark.skipif(_json.DECODER != "orjson", reason="only orjson reads items this deep")
+def test_items_deeper_than_repr_can_walk_are_yielded(api: MockAPI, client: Amperity) -> None:
+    deep = b"[" * 1010 + b"]" * 1010
+    body = b'{"data": [{"id": "s1"}, {"id": "s2", "deep": ' + deep + b"}]}"
+    api.on("GET", "/segments", httpx.Response(200, content=body))
+    items = list(client.segments.list().as_dicts())
+    assert [item["id"] for item in items] == ["s1", "s2"]
