@@ -31,7 +31,7 @@ from ..errors import (
 )
 from . import _commands
 from ._output import CliError
-from ._parser import build_parser
+from ._parser import build_parser, refused_secret
 from ._signals import exit_code, handling_signals
 
 __all__ = ["main"]
@@ -44,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `amperity` with `argv` (default: sys.argv[1:]); return the exit code."""
     _commands.SECRETS.clear()
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    refused = refused_secret(argv, parser)
+    if refused is not None:
+        print(f"{parser.prog}: error: {refused}", file=sys.stderr)
+        return USAGE
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error argparse already printed

@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 import math
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import __version__
@@ -134,13 +134,6 @@ def _connection(parser: argparse.ArgumentParser, *, top: bool) -> None:
     group.add_argument(
         "--token-file", default=default, metavar="PATH", help="file holding the API token"
     )
-    # Refused outright rather than unknown: argparse would take `--token X` as an
-    # abbreviation of --token-file (and print X as a missing file), or echo it back as
-    # an unrecognised argument. The message never shows the value.
-    for option, source in SECRET_OPTIONS.items():
-        group.add_argument(
-            option, default=argparse.SUPPRESS, type=_refused(source), help=argparse.SUPPRESS
-        )
 
 
 SECRET_OPTIONS = {
@@ -150,14 +143,37 @@ SECRET_OPTIONS = {
 }
 
 
-def _refused(source: str) -> Callable[[str], str]:
-    def refuse(value: str) -> str:
-        raise argparse.ArgumentTypeError(
-            "credentials are not taken from the command line, where shell history and "
-            f"process listings keep them: use {source} (the value given is not shown)"
-        )
+def refused_secret(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
+    """The error line for a credential given as an option, if one is: checked before argparse,
+    which would echo the value back (as an unknown argument, or as an invalid choice when
+    the option sits between a command and its action). Any spelling that is not one of our
+    options and starts like a credential option counts (`--tok`, `--client-sec=...`)."""
+    known = _option_names(parser)
+    for arg in argv:
+        if arg == "--":
+            return None
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or name in known:
+            continue
+        for option, source in SECRET_OPTIONS.items():
+            if (option.startswith(name) and len(name) > 3) or name.startswith(option):
+                return (
+                    f"{name}: credentials are not taken from the command line, where shell "
+                    f"history and process listings keep them: use {source} (the value "
+                    "given is not shown)"
+                )
+    return None
 
-    return refuse
+
+def _option_names(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of the parser and its subcommands (argparse keeps no public list)."""
+    names: set[str] = set()
+    for action in parser._actions:
+        names.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                names |= _option_names(sub)
+    return names
 
 
 def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:

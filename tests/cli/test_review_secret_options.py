@@ -1,5 +1,5 @@
 """Review of today's parser change: --token/--client-secret/--client-id refused unseen,
-and allow_abbrev=False everywhere. Findings are strict xfails; the rest must hold."""
+and allow_abbrev=False everywhere. Findings were strict xfails until fixed; all must hold."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_review_secret_option_without_a_value_is_a_usage_error(
 ) -> None:
     result = run(*argv)
     assert result.code == 2
-    assert "expected one argument" in result.err
+    assert "not taken from the command line" in result.err  # refused before argparse
 
 
 @pytest.mark.parametrize("argv", [("-h",), ("segments", "list", "-h"), ("workflows", "run", "-h")])
@@ -66,11 +66,6 @@ def test_review_help_does_not_advertise_the_refused_options(
     assert "--token-file" in result.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--token between a group and its action ('segments --token X list') is unknown to "
-    "the group parser, so X is read as the ACTION and echoed in 'invalid choice: X'",
-)
 @pytest.mark.parametrize("group", ["segments", "workflows", "audit-events"])
 def test_review_token_between_group_and_action_is_not_echoed(run: Run, group: str) -> None:
     result = run(group, "--token", SECRET, "list")
@@ -78,11 +73,6 @@ def test_review_token_between_group_and_action_is_not_echoed(run: Run, group: st
     assert SECRET not in result.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fake-server is a bare command without the connection group, so '--token X' is "
-    "'unrecognized arguments: --token X' (value echoed)",
-)
 @pytest.mark.parametrize("spelling", [("--token", SECRET), (f"--token={SECRET}",)])
 def test_review_fake_server_token_is_not_echoed(run: Run, spelling: tuple[str, ...]) -> None:
     result = run("fake-server", *spelling)
@@ -90,11 +80,6 @@ def test_review_fake_server_token_is_not_echoed(run: Run, spelling: tuple[str, .
     assert SECRET not in result.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a shortened spelling (--tok, --client-sec) is unknown, and argparse echoes the "
-    "value: as the COMMAND choice before the subcommand, as 'unrecognized arguments' after",
-)
 @pytest.mark.parametrize(
     "argv",
     [
