@@ -8,7 +8,6 @@ for a message, so they are cut short instead of refused.
 from __future__ import annotations
 
 import logging
-import time
 
 import httpx
 
@@ -73,7 +72,7 @@ class Body:
         )
 
 
-def log_exchange(request: httpx.Request, response: httpx.Response, started: float) -> None:
+def log_exchange(request: httpx.Request, response: httpx.Response) -> None:
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
@@ -81,7 +80,7 @@ def log_exchange(request: httpx.Request, response: httpx.Response, started: floa
             request.url.path,
             response.status_code,
             len(response.content),
-            (time.perf_counter() - started) * 1000,
+            response.elapsed.total_seconds() * 1000,
         )
 
 

@@ -49,7 +49,7 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
         # httpx times an answer when it closes the stream; the body was read here instead,
         # so without this `response.elapsed` (on an error's response too) would raise.
         response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-        log_exchange(request, response, started)
+        log_exchange(request, response)
         return response
 
     async def _read(self, response: httpx.Response) -> None:

@@ -50,7 +50,7 @@ class LimitedTransport(httpx.BaseTransport):
         # httpx times an answer when it closes the stream; the body was read here instead,
         # so without this `response.elapsed` (on an error's response too) would raise.
         response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-        log_exchange(request, response, started)
+        log_exchange(request, response)
         return response
 
     def _read(self, response: httpx.Response) -> None:
