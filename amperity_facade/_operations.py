@@ -12,6 +12,7 @@ a string is declared would otherwise surface later, in the caller's code, far fr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 
+@functools.cache
 def run_modes() -> tuple[str, ...]:
     """The run modes openapi.yaml declares, read from the generated enum: a value the vendor
     adds reaches users with `make spec`, not with a second list to keep in step."""
@@ -59,6 +61,7 @@ def run_modes() -> tuple[str, ...]:
     return tuple(sorted(WORKFLOW_RUN_REQUEST_RUN_MODE_VALUES))
 
 
+@functools.cache
 def views() -> tuple[str, ...]:
     """The workflow views openapi.yaml declares (see run_modes)."""
     from amperity_api.models.get_workflow_view import GET_WORKFLOW_VIEW_VALUES
