@@ -168,7 +168,7 @@ def _page_parser(module: Any, model: type[Any]) -> Callable[[httpx.Response], Pa
     return parse
 
 
-def _raw_page(response: httpx.Response) -> Page[dict[str, Any]]:
+def raw_page(response: httpx.Response) -> Page[dict[str, Any]]:
     """A listing page as the API sent it: the envelope is checked (a list of objects, a
     string or null cursor, an integer or null total), the items are not: they are the
     caller's to read, unknown fields and all."""
@@ -192,17 +192,6 @@ def _envelope_problem(data: object, token: object, total: object) -> str | None:
     if not isinstance(total, int | None) or isinstance(total, bool):
         return "its total is not an integer"
     return None
-
-
-def as_dicts(source: PageSource[Any]) -> PageSource[dict[str, Any]]:
-    """The same pages, read as plain dicts instead of models (a chain keeps its cursors)."""
-    if isinstance(source, Chain):
-        return source.reading(_raw_page)
-
-    def raw(token: str | None) -> Call[Page[dict[str, Any]]]:
-        return source(token).reading(_raw_page)
-
-    return raw
 
 
 def _unset(value: T | None) -> T | Unset:

@@ -205,7 +205,7 @@ def _shallow(item: Any) -> Any:
     return shown
 
 
-def _chain_of(sources: Sequence[PageSource[T]]) -> Chain[T] | None:
+def chain_of(sources: Sequence[PageSource[T]]) -> Chain[T] | None:
     if not sources:
         return None
     if len(sources) > 1:
@@ -250,7 +250,7 @@ class Walk(Generic[T]):
             raise ConfigurationError(
                 "next_token must be a non-empty string (or None for the start)"
             )
-        self._chain = _chain_of(sources)
+        self._chain = chain_of(sources)
         self._span: str | None = None
         self._token: str | None = None
         if self._chain is not None:

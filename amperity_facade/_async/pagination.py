@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from .. import _operations
-from .._pagination import Page, Walk
+from .._pagination import Page, Walk, chain_of
 
 if TYPE_CHECKING:
     from .._operations import Call, PageSource
@@ -51,7 +51,8 @@ class AsyncPaginator(Generic[T]):
         """The same listing (cursors, retries, rate limit, `max_items`), each item the plain
         dict the API sent instead of a model: for bulk exports, where building models is
         most of the client's work. Only the page's envelope is checked, not the items."""
-        sources = [_operations.as_dicts(source) for source in self._sources]
+        chain = chain_of(self._sources)
+        sources = [] if chain is None else [chain.reading(_operations.raw_page)]
         return AsyncPaginator(
             self._execute,
             sources,

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from .. import _operations
-from .._pagination import Page, Walk
+from .._pagination import Page, Walk, chain_of
 
 if TYPE_CHECKING:
     from .._operations import Call, PageSource
@@ -52,7 +52,8 @@ class Paginator(Generic[T]):
         """The same listing (cursors, retries, rate limit, `max_items`), each item the plain
         dict the API sent instead of a model: for bulk exports, where building models is
         most of the client's work. Only the page's envelope is checked, not the items."""
-        sources = [_operations.as_dicts(source) for source in self._sources]
+        chain = chain_of(self._sources)
+        sources = [] if chain is None else [chain.reading(_operations.raw_page)]
         return Paginator(
             self._execute,
             sources,
