@@ -99,16 +99,20 @@ def client(fake: FakeAmperity) -> Iterator[Amperity]:
 Stub = Callable[[Any], str]
 
 
+Route = Callable[[str], tuple[int, bytes]]  # request path -> (status, JSON body)
+Routed = Callable[[Route, str], str]
+
+
 @pytest.fixture
-def stub_api(clean_env: pytest.MonkeyPatch) -> Iterator[Stub]:
-    """A tenant that answers every GET with one fixed body, for answers the fake never
-    gives (hostile text); `stub_api(body)` points the environment at it."""
-    answer: dict[str, bytes] = {}
+def routed_api(clean_env: pytest.MonkeyPatch) -> Iterator[Routed]:
+    """A tenant whose every GET is answered by a routing function, for answers the fake
+    never gives; `routed_api(route, token)` points the environment at it."""
+    routes: dict[str, Route] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = answer["body"]
-            self.send_response(200)
+            status, body = routes["route"](self.path)
+            self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
             self.end_headers()
@@ -119,17 +123,28 @@ def stub_api(clean_env: pytest.MonkeyPatch) -> Iterator[Stub]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    def serve(body: Any) -> str:
-        answer["body"] = json.dumps(body).encode()  # ASCII: a lone surrogate travels as \ud800
+    def serve(route: Route, token: str) -> str:
+        routes["route"] = route
         base_url = f"http://127.0.0.1:{server.server_port}/api"
         clean_env.setenv("AMPERITY_TENANT", "acme")
-        clean_env.setenv("AMPERITY_TOKEN", "stub-token")
+        clean_env.setenv("AMPERITY_TOKEN", token)
         clean_env.setenv("AMPERITY_BASE_URL", base_url)
         return base_url
 
     yield serve
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def stub_api(routed_api: Routed) -> Stub:
+    """A tenant that answers every GET with one fixed body (hostile text);
+    `stub_api(body)` points the environment at it."""
+
+    def serve(body: Any) -> str:
+        encoded = json.dumps(body).encode()  # ASCII: a lone surrogate travels as \ud800
+        return routed_api(lambda path: (200, encoded), "stub-token")
+
+    return serve

@@ -8,7 +8,6 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,42 +16,17 @@ import pytest
 from amperity_facade._cli import _commands, _scrub
 from amperity_facade.testing import FakeAmperity, Fault
 
-from .conftest import Run
+from .conftest import Route, Routed, Run
 
 # --- a tenant answering from a routing function ------------------------------------------
 
-Route = Callable[[str], tuple[int, bytes]]
-
 
 @pytest.fixture
-def tenant(clean_env: pytest.MonkeyPatch) -> Iterator[Callable[[Route, str], None]]:
-    route: dict[str, Route] = {}
+def tenant(routed_api: Routed) -> Callable[[Route, str], None]:
+    def serve(route: Route, token: str) -> None:
+        routed_api(route, token)
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, body = route["fn"](self.path)
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def serve(fn: Route, token: str) -> None:
-        route["fn"] = fn
-        clean_env.setenv("AMPERITY_TENANT", "acme")
-        clean_env.setenv("AMPERITY_TOKEN", token)
-        clean_env.setenv("AMPERITY_BASE_URL", f"http://127.0.0.1:{server.server_port}/api")
-
-    yield serve
-    server.shutdown()
-    server.server_close()
+    return serve
 
 
 def _echo(status: int, message: str) -> Route:
