@@ -9,7 +9,7 @@ reports ratios of medians, for wall time and for this process's CPU (the client'
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -65,24 +65,50 @@ def per_call_result(
     return judge(result, targets)
 
 
+def get_calls(client: Any, http: httpx.Client, n: int) -> dict[str, Callable[[], None]]:
+    """The two sides of a per-call comparison: workflows.get(id) n times, and the same GET
+    n times with plain httpx + json."""
+    workflow_id = client.workflows.list(limit=1).first_page().items[0].id
+    path = f"/workflow/runs/{workflow_id}"
+
+    def facade() -> None:
+        for _ in range(n):
+            client.workflows.get(workflow_id)
+
+    def plain() -> None:
+        for _ in range(n):
+            response = http.get(path)
+            response.raise_for_status()
+            response.json()
+
+    return {"facade": facade, "httpx": plain}
+
+
+async def aget_calls(
+    client: Any, http: httpx.AsyncClient, n: int
+) -> dict[str, Callable[[], Awaitable[None]]]:
+    """get_calls() for AsyncAmperity and httpx.AsyncClient."""
+    workflow_id = (await client.workflows.list(limit=1).first_page()).items[0].id
+    path = f"/workflow/runs/{workflow_id}"
+
+    async def facade() -> None:
+        for _ in range(n):
+            await client.workflows.get(workflow_id)
+
+    async def plain() -> None:
+        for _ in range(n):
+            response = await http.get(path)
+            response.raise_for_status()
+            response.json()
+
+    return {"facade": facade, "httpx": plain}
+
+
 def per_call_loopback(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
     client_threads_only()
     n = sizes.calls
     with fake.facade(rate_limit=None) as client, fake.httpx() as http:
-        workflow_id = client.workflows.list(limit=1).first_page().items[0].id
-        path = f"/workflow/runs/{workflow_id}"
-
-        def facade() -> None:
-            for _ in range(n):
-                client.workflows.get(workflow_id)
-
-        def plain() -> None:
-            for _ in range(n):
-                response = http.get(path)
-                response.raise_for_status()
-                response.json()
-
-        sides = interleave(sizes.reps, {"facade": facade, "httpx": plain})
+        sides = interleave(sizes.reps, get_calls(client, http, n))
     what = f"loopback, sync: workflows.get(id) vs httpx.Client.get(url).json(), {n} calls a rep"
     return per_call_result(sides, n, what, LOOPBACK_CALL)
 
@@ -93,20 +119,7 @@ def per_call_loopback_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
 
     async def main() -> dict[str, Side]:
         async with fake.async_facade(rate_limit=None) as client, fake.async_httpx() as http:
-            workflow_id = (await client.workflows.list(limit=1).first_page()).items[0].id
-            path = f"/workflow/runs/{workflow_id}"
-
-            async def facade() -> None:
-                for _ in range(n):
-                    await client.workflows.get(workflow_id)
-
-            async def plain() -> None:
-                for _ in range(n):
-                    response = await http.get(path)
-                    response.raise_for_status()
-                    response.json()
-
-            return await ainterleave(sizes.reps, {"facade": facade, "httpx": plain})
+            return await ainterleave(sizes.reps, await aget_calls(client, http, n))
 
     sides = asyncio.run(main())
     what = (
@@ -116,45 +129,31 @@ def per_call_loopback_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
     return per_call_result(sides, n, what, LOOPBACK_CALL)
 
 
-def in_memory_fake() -> Any:
+def in_memory_clients(*, is_async: bool) -> tuple[Any, Any]:
+    """The facade (rate_limit=None) and plain httpx, each on its own transport into one fake
+    in this process, never started: no server, no thread."""
+    from amperity_facade import Amperity, AsyncAmperity
     from amperity_facade.testing import FakeAmperity
 
-    return FakeAmperity(workflows=20)  # never started: no server, no thread
+    fake = FakeAmperity(workflows=20)
+    transport = fake.async_transport if is_async else fake.transport
+    facade_cls, http_cls = (
+        (AsyncAmperity, httpx.AsyncClient) if is_async else (Amperity, httpx.Client)
+    )
+    base = "https://fake/api"  # any host: the transport answers; the facade wants https
+    client = facade_cls(
+        tenant=fake.tenant, token=fake.token, base_url=base, transport=transport(), rate_limit=None
+    )
+    http = http_cls(base_url=base, headers=headers(fake.tenant, fake.token), transport=transport())
+    return client, http
 
 
 def per_call_in_memory(sizes: Sizes) -> dict[str, Any]:
-    from amperity_facade import Amperity
-
     n = sizes.memory_calls
-    fake = in_memory_fake()
-    base = "https://fake/api"  # any host: the transport answers; the facade wants https
-    with (
-        Amperity(
-            tenant=fake.tenant,
-            token=fake.token,
-            base_url=base,
-            transport=fake.transport(),
-            rate_limit=None,
-        ) as client,
-        httpx.Client(
-            base_url=base, headers=headers(fake.tenant, fake.token), transport=fake.transport()
-        ) as http,
-    ):
+    client, http = in_memory_clients(is_async=False)
+    with client, http:
         client_threads_only()
-        workflow_id = client.workflows.list(limit=1).first_page().items[0].id
-        path = f"/workflow/runs/{workflow_id}"
-
-        def facade() -> None:
-            for _ in range(n):
-                client.workflows.get(workflow_id)
-
-        def plain() -> None:
-            for _ in range(n):
-                response = http.get(path)
-                response.raise_for_status()
-                response.json()
-
-        sides = interleave(sizes.reps, {"facade": facade, "httpx": plain})
+        sides = interleave(sizes.reps, get_calls(client, http, n))
     what = (
         f"in memory, sync: workflows.get(id) vs httpx.Client.get(url).json(), {n} calls a rep; "
         + IN_MEMORY_NOTE
@@ -163,42 +162,13 @@ def per_call_in_memory(sizes: Sizes) -> dict[str, Any]:
 
 
 def per_call_in_memory_async(sizes: Sizes) -> dict[str, Any]:
-    from amperity_facade import AsyncAmperity
-
     n = sizes.memory_calls
-    fake = in_memory_fake()
-    base = "https://fake/api"  # any host: the transport answers; the facade wants https
 
     async def main() -> dict[str, Side]:
-        async with (
-            AsyncAmperity(
-                tenant=fake.tenant,
-                token=fake.token,
-                base_url=base,
-                transport=fake.async_transport(),
-                rate_limit=None,
-            ) as client,
-            httpx.AsyncClient(
-                base_url=base,
-                headers=headers(fake.tenant, fake.token),
-                transport=fake.async_transport(),
-            ) as http,
-        ):
+        client, http = in_memory_clients(is_async=True)
+        async with client, http:
             client_threads_only()
-            workflow_id = (await client.workflows.list(limit=1).first_page()).items[0].id
-            path = f"/workflow/runs/{workflow_id}"
-
-            async def facade() -> None:
-                for _ in range(n):
-                    await client.workflows.get(workflow_id)
-
-            async def plain() -> None:
-                for _ in range(n):
-                    response = await http.get(path)
-                    response.raise_for_status()
-                    response.json()
-
-            return await ainterleave(sizes.reps, {"facade": facade, "httpx": plain})
+            return await ainterleave(sizes.reps, await aget_calls(client, http, n))
 
     sides = asyncio.run(main())
     what = (
