@@ -32,17 +32,11 @@ class FakeTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         check_size(request)
-        outcome = self.exchange.handle(
-            request.method, target(request), headers(request), request.read()
-        )
+        outcome = ask(self.exchange, request, request.read())
         if isinstance(outcome, Wait):
-            limit = read_timeout(request)
-            if limit is not None and limit < outcome.delay:
-                time.sleep(limit)
-                late(outcome, limit)
-                raise httpx.ReadTimeout("timed out", request=request)
-            time.sleep(outcome.delay)
-            outcome = outcome.resume()
+            waited = pause(outcome, request)
+            time.sleep(waited)
+            outcome = resumed(outcome, waited, request)
         return response(outcome, request)
 
 
@@ -54,16 +48,11 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         check_size(request)
-        body = await request.aread()
-        outcome = self.exchange.handle(request.method, target(request), headers(request), body)
+        outcome = ask(self.exchange, request, await request.aread())
         if isinstance(outcome, Wait):
-            limit = read_timeout(request)
-            if limit is not None and limit < outcome.delay:
-                await asyncio.sleep(limit)
-                late(outcome, limit)
-                raise httpx.ReadTimeout("timed out", request=request)
-            await asyncio.sleep(outcome.delay)
-            outcome = outcome.resume()
+            waited = pause(outcome, request)
+            await asyncio.sleep(waited)
+            outcome = resumed(outcome, waited, request)
         return response(outcome, request)
 
 
@@ -81,25 +70,27 @@ def check_size(request: httpx.Request) -> None:
         )
 
 
-def target(request: httpx.Request) -> str:
-    return request.url.raw_path.decode("ascii")
+def ask(exchange: Exchange, request: httpx.Request, body: bytes) -> Outcome:
+    """The request as the server would hand it over: raw path and query, lower-case names."""
+    headers = {name.lower(): value for name, value in request.headers.multi_items()}
+    return exchange.handle(request.method, request.url.raw_path.decode("ascii"), headers, body)
 
 
-def headers(request: httpx.Request) -> dict[str, str]:
-    return {name.lower(): value for name, value in request.headers.multi_items()}
+def pause(outcome: Wait, request: httpx.Request) -> float:
+    """How long to hold the answer: the delay, or the request's read timeout when shorter."""
+    limit = (request.extensions.get("timeout") or {}).get("read")
+    return outcome.delay if limit is None else min(float(limit), outcome.delay)
 
 
-def read_timeout(request: httpx.Request) -> float | None:
-    timeouts = request.extensions.get("timeout") or {}
-    limit = timeouts.get("read")
-    return float(limit) if limit is not None else None
-
-
-def late(outcome: Wait, waited: float) -> None:
-    """The server builds the answer after the delay even if the client gave up; so do we."""
-    timer = threading.Timer(max(0.0, outcome.delay - waited), outcome.resume)
-    timer.daemon = True
-    timer.start()
+def resumed(outcome: Wait, waited: float, request: httpx.Request) -> Reply:
+    """The answer once `waited` seconds have passed, or httpx.ReadTimeout if the client gave up
+    first; the server builds the answer after the delay even then, and so do we."""
+    if waited < outcome.delay:
+        timer = threading.Timer(outcome.delay - waited, outcome.resume)
+        timer.daemon = True
+        timer.start()
+        raise httpx.ReadTimeout("timed out", request=request)
+    return outcome.resume()
 
 
 def response(outcome: Outcome, request: httpx.Request) -> httpx.Response:
