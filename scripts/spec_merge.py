@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import spec_diff
+from . import spec_diff, specio
 
 MARK = "x-facade-addition"
 PROSE = ("description", "summary")
@@ -65,7 +65,7 @@ def is_addition(node: Any) -> bool:
 
 
 def _has_operation(item: Any) -> bool:
-    return isinstance(item, dict) and any(m in item for m in spec_diff.METHODS)
+    return isinstance(item, dict) and any(m in item for m in specio.METHODS)
 
 
 def _ident(item: Any) -> Any:
@@ -161,13 +161,8 @@ def describe_new(doc: dict[str, Any], version: str) -> list[str]:
                 answer["description"] = text
                 filled.append(f"{where} response {code}")
 
-    for path, item in (doc.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in spec_diff.METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                fill(operation.get("responses"), f"{method.upper()} {path}")
+    for path, method, operation in specio.iter_operations(doc):
+        fill(operation.get("responses"), f"{method.upper()} {path}")
     fill((doc.get("components") or {}).get("responses"), "components")
     return filled
 
