@@ -16,6 +16,7 @@ from typing import Any
 from .bench_measure import FakeProcess, Sizes, Target, acount, judge
 
 IDEAL = 10  # requests a second the fake allows, and the facade's default rate_limit
+WORKERS = 4  # threads or tasks, each exporting all of the segments
 THROTTLED = [
     Target("pct_of_ideal", ">=", 99.0, "% of ideal"),
     Target("server_429s", "<=", 0, "429s"),
@@ -64,14 +65,22 @@ def busiest_second(arrivals: list[float]) -> int:
 
 
 def throttled_summary(
-    fake: FakeProcess, pages: int, elapsed: float, items: int, expected: int, retries: int
+    fake: FakeProcess,
+    pages: int,
+    counts: list[int],
+    elapsed: float,
+    retries_before: int,
+    what: str,
 ) -> dict[str, Any]:
+    """What the fake saw of WORKERS exports of `pages` pages of 100, each counting its items
+    into `counts`, against the targets."""
+    items, expected = sum(counts), WORKERS * pages * 100
     log = fake.log()
     refused = fake.count(429)
     admitted = [at for status, at in log if status != 429]
     rate = sustained_rate(admitted, IDEAL)
     result: dict[str, Any] = {
-        "pages": pages,
+        "pages": WORKERS * pages,
         "requests_seen_by_server": len(log),
         "items": items,
         "items_expected": expected,
@@ -83,16 +92,18 @@ def throttled_summary(
         "pct_of_ideal": 100 * rate / IDEAL,
         "busiest_second": busiest_second([at for _, at in log]),
         "server_429s": refused,
-        "facade_retries": retries,
+        "facade_retries": RETRIES.retries - retries_before,
     }
-    return judge(result, [*THROTTLED, Target("items_missing", "<=", 0, "items missing")])
+    judge(result, [*THROTTLED, Target("items_missing", "<=", 0, "items missing")])
+    result["what"] = what
+    return result
 
 
 def throttled_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
-    workers, pages = 4, sizes.throttled_pages
+    pages = sizes.throttled_pages
     fake.reset()  # also empties the fake's rate window
     retries_before = RETRIES.retries
-    counts = [0] * workers
+    counts = [0] * WORKERS
     failures: list[BaseException] = []
     with fake.facade() as client:  # default rate_limit=10
 
@@ -102,7 +113,7 @@ def throttled_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
             except BaseException as exc:
                 failures.append(exc)
 
-        threads = [threading.Thread(target=export, args=(i,)) for i in range(workers)]
+        threads = [threading.Thread(target=export, args=(i,)) for i in range(WORKERS)]
         began = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -111,23 +122,15 @@ def throttled_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
         elapsed = time.perf_counter() - began
     if failures:
         raise failures[0]
-    summary = throttled_summary(
-        fake,
-        workers * pages,
-        elapsed,
-        sum(counts),
-        workers * pages * 100,
-        RETRIES.retries - retries_before,
-    )
-    summary["what"] = (
-        f"{workers} threads on one Amperity (rate_limit=10), each exporting all {pages} pages "
+    what = (
+        f"{WORKERS} threads on one Amperity (rate_limit=10), each exporting all {pages} pages "
         "of 100 segments; fake limited to 10 req/s"
     )
-    return summary
+    return throttled_summary(fake, pages, counts, elapsed, retries_before, what)
 
 
 def throttled_async(fake: FakeProcess, sizes: Sizes, *, cold: bool) -> dict[str, Any]:
-    workers, pages = 4, sizes.throttled_pages
+    pages = sizes.throttled_pages
     fake.reset()  # also empties the fake's rate window
     retries_before = RETRIES.retries
 
@@ -138,25 +141,17 @@ def throttled_async(fake: FakeProcess, sizes: Sizes, *, cold: bool) -> dict[str,
                 return await acount(client.segments.list(limit=100))
 
             began = time.perf_counter()
-            counts = await asyncio.gather(*(export() for _ in range(workers)))
+            counts = await asyncio.gather(*(export() for _ in range(WORKERS)))
             return list(counts), time.perf_counter() - began
 
     counts, elapsed = asyncio.run(main())
-    summary = throttled_summary(
-        fake,
-        workers * pages,
-        elapsed,
-        sum(counts),
-        workers * pages * 100,
-        RETRIES.retries - retries_before,
-    )
     when = (
         "the first async requests of this process (httpcore imports anyio on first use)"
         if cold
         else "a process that has made async requests before"
     )
-    summary["what"] = (
-        f"{workers} tasks on one AsyncAmperity (rate_limit=10), each exporting all {pages} "
+    what = (
+        f"{WORKERS} tasks on one AsyncAmperity (rate_limit=10), each exporting all {pages} "
         f"pages of 100 segments; fake limited to 10 req/s; {when}"
     )
-    return summary
+    return throttled_summary(fake, pages, counts, elapsed, retries_before, what)
