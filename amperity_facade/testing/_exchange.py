@@ -96,25 +96,22 @@ class Exchange:
         pending = self.faults.take(entry.operation, number)
         fault = pending.fault if pending is not None else None
         if fault is not None and fault.kind == "slow":
-            return Wait(
-                cast(float, fault.delay),
-                lambda: self.serve(entry, route, request_id, None, None),
-            )
+            return Wait(cast(float, fault.delay), lambda: self.serve(entry, route, request_id))
+        if fault is not None and fault.kind == "drop":
+            return Drop()  # the entry keeps status 0: nothing was answered
         if fault is not None and fault.kind in ANSWER_KINDS:
-            if fault.kind == "drop":
-                entry.status = 0
-                return Drop()
             return finish(entry, fault_reply(fault, method, request_id))
-        return self.serve(entry, route, request_id, pending, fault)
+        return self.serve(entry, route, request_id, pending)
 
     def serve(
         self,
         entry: RecordedRequest,
         route: Route | None,
         request_id: str,
-        pending: Pending | None,
-        fault: Fault | None,
+        pending: Pending | None = None,
     ) -> Reply:
+        """Answer through the backend; `pending` holds a page or body fault to apply, if any."""
+        fault = pending.fault if pending is not None else None
         backend = self.backend
         extra: dict[str, str] = {}
         try:
@@ -125,9 +122,9 @@ class Exchange:
         if answer.status < 400:
             extra = backend.deprecation_headers(entry.operation)
         status, answer_body = answer.status, answer.body
-        if pending is not None and fault is not None and fault.kind in PAGE_KINDS:
+        if pending is not None and pending.fault.kind in PAGE_KINDS:
             if status == 200 and isinstance(answer_body, dict) and self.faults.consume(pending):
-                answer_body = rewrite_page(fault.kind, answer_body)
+                answer_body = rewrite_page(pending.fault.kind, answer_body)
             fault = None
         payload = json.dumps(answer_body, separators=(",", ":")).encode()
         if fault is not None:
