@@ -52,22 +52,22 @@ class Contract:
             BASE, Resource.from_contents(spec, default_specification=DRAFT4)
         )
         self.operations: list[Operation] = []
-        for template, item in spec.get("paths", {}).items():
+        for template, method, op in specio.iter_operations(spec):
+            if method not in METHODS:
+                continue
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-            for method in METHODS:
-                if isinstance(item.get(method), dict):
-                    # The vendor's older documents had no operationIds: such an operation
-                    # is named by method and path, so coverage can still say what it lacks.
-                    name = item[method].get("operationId") or f"{method.upper()} {template}"
-                    self.operations.append(
-                        Operation(
-                            str(name),
-                            method.upper(),
-                            template,
-                            f"/paths/{_escape(template)}/{method}",
-                            re.compile(pattern + "$"),
-                        )
-                    )
+            # The vendor's older documents had no operationIds: such an operation is named
+            # by method and path, so coverage can still say what it lacks.
+            name = op.get("operationId") or f"{method.upper()} {template}"
+            self.operations.append(
+                Operation(
+                    str(name),
+                    method.upper(),
+                    template,
+                    f"/paths/{_escape(template)}/{method}",
+                    re.compile(pattern + "$"),
+                )
+            )
 
     @classmethod
     def from_file(cls, path: Path = specio.SPEC) -> Contract:
