@@ -4,14 +4,23 @@ listings, and import time."""
 from __future__ import annotations
 
 import asyncio
-import statistics
+import functools
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from .bench_measure import REPO, FakeProcess, Sizes, acount, client_threads_only
+from .bench_measure import (
+    REPO,
+    FakeProcess,
+    Side,
+    Sizes,
+    acount,
+    ainterleave,
+    client_threads_only,
+    interleave,
+)
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -33,32 +42,24 @@ def fanout(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
             client.workflows.list(limit=limit),
         ]
 
-    async def drain(paginator: Any) -> int:
-        return await acount(paginator)
-
-    async def main() -> tuple[float, float, list[int]]:
+    async def main() -> tuple[dict[str, Side], list[int]]:
+        counts: list[int] = []
         async with fake.async_facade(rate_limit=None) as client:
 
-            async def concurrent() -> list[int]:
-                return list(await asyncio.gather(*(drain(p) for p in listings(client))))
+            async def concurrent() -> None:
+                counts[:] = await asyncio.gather(*(acount(p) for p in listings(client)))
 
-            async def sequential() -> list[int]:
-                return [await drain(p) for p in listings(client)]
+            async def sequential() -> None:
+                for paginator in listings(client):
+                    await acount(paginator)
 
-            counts = await concurrent()
-            await sequential()
-            conc: list[float] = []
-            seq: list[float] = []
-            for _ in range(sizes.reps):
-                began = time.perf_counter()
-                await concurrent()
-                conc.append(time.perf_counter() - began)
-                began = time.perf_counter()
-                await sequential()
-                seq.append(time.perf_counter() - began)
-            return statistics.median(conc), statistics.median(seq), counts
+            sides = await ainterleave(
+                sizes.reps, {"concurrent": concurrent, "sequential": sequential}
+            )
+            return sides, counts
 
-    conc, seq, counts = asyncio.run(main())
+    sides, counts = asyncio.run(main())
+    conc, seq = sides["concurrent"].wall_s, sides["sequential"].wall_s
     requests = sum(-(-c // limit) for c in counts)
     return {
         "what": "segments, campaigns, campaign_drafts, audit_events, workflows (pages of 100) "
@@ -74,22 +75,16 @@ def fanout(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
 
 
 def import_time(sizes: Sizes) -> dict[str, Any]:
-    def once(code: str) -> float:
-        began = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
-        return time.perf_counter() - began
-
     codes = {"baseline": "pass", "httpx": "import httpx", "facade": "import amperity_facade"}
-    samples: dict[str, list[float]] = {name: [] for name in codes}
-    for code in codes.values():
-        once(code)  # warm the file cache and .pyc files
-    for _ in range(sizes.import_reps):
-        for name, code in codes.items():
-            samples[name].append(once(code))
+    runs = {  # the untimed first round warms the file cache and .pyc files
+        name: functools.partial(subprocess.run, [sys.executable, "-c", code], check=True, cwd=REPO)
+        for name, code in codes.items()
+    }
+    sides = interleave(sizes.import_reps, runs)
     breakdown = import_breakdown("amperity_facade")
-    base = statistics.median(samples["baseline"])
-    httpx_s = statistics.median(samples["httpx"]) - base
-    facade_s = statistics.median(samples["facade"]) - base
+    base = sides["baseline"].wall_s
+    httpx_s = sides["httpx"].wall_s - base
+    facade_s = sides["facade"].wall_s - base
     ratio = facade_s / httpx_s
     return {
         "what": "python -c 'import X' minus python -c pass, fresh processes, median",
