@@ -21,7 +21,7 @@ from ..errors import WorkflowFailedError
 from ..types import AuditEvent
 from ._commands import follow, open_client, say
 from ._csv import CsvWriter
-from ._export import Progress, export, pages
+from ._export import Progress, counted, export, pages
 from ._fake_server import DATA_END
 from ._output import JsonLinesWriter, Writer
 from ._sink import Sink, open_output
@@ -147,10 +147,6 @@ def _ingest(client: Amperity, start: dt.datetime, end: dt.datetime) -> str:
             f"inserted {table.inserted:>9,}  errors {table.errors:>6,}"
         )
     return (
-        f"listed {count} ingest jobs; {job.id} loaded {_plural(len(job.tables), 'table')}, "
+        f"listed {count} ingest jobs; {job.id} loaded {counted(len(job.tables), 'table')}, "
         f"{rows['read']:,} rows read, {rows['inserted']:,} inserted"
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
