@@ -234,18 +234,13 @@ def _operation_line(change: spec_diff.Change, vendor: dict[str, Any], ours: dict
     if change.kind == "endpoint-renamed":
         old_path = change.detail.partition(" -> ")[0]
         before = _operation(ours, f"{where[0]} {old_path}") or {}
-        if before.get("operationId") is not None and before.get("operationId") == op.get(
-            "operationId"
-        ):
-            return (
-                f"{key}{op_id}: renamed {change.detail}; its facade method exists (same "
-                f"operationId): the fake tenant route ({FAKE_ROUTES}) and the cassette need "
-                f"the new path (its scenario in {SCENARIOS}, re-recorded with `make cassettes`)"
-            )
+        same_id = before.get("operationId") is not None
+        same_id = same_id and before.get("operationId") == op.get("operationId")
+        kept = "its facade method exists (same operationId): " if same_id else ""
         return (
-            f"{key}{op_id}: renamed {change.detail}; the fake tenant route ({FAKE_ROUTES}) and "
-            f"the cassette need the new path (its scenario in {SCENARIOS}, re-recorded with "
-            "`make cassettes`)"
+            f"{key}{op_id}: renamed {change.detail}; {kept}the fake tenant route ({FAKE_ROUTES}) "
+            f"and the cassette need the new path (its scenario in {SCENARIOS}, re-recorded "
+            "with `make cassettes`)"
         )
     return (
         f"{key}{op_id}: new operation; needs a facade method ({FACADE_METHODS}), {route} "
