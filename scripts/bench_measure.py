@@ -29,7 +29,6 @@ from httpx import AsyncClient, Client
 
 REPO = Path(__file__).resolve().parent.parent
 API_VERSION = "2024-04-01"
-MB = 1024 * 1024
 
 
 # -- the fake, in a child process ---------------------------------------------------------------
@@ -143,13 +142,12 @@ class FakeProcess:
         self.close()
 
 
-def client_threads_only() -> int:
-    """Threads in this process; raises if any is not the main thread (a fake's server thread
+def client_threads_only() -> None:
+    """Raises if any thread in this process is not the main thread (a fake's server thread
     here would make process CPU the fake's as well as the client's)."""
     others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
     if others:
         raise RuntimeError(f"threads other than the client's in this process: {others}")
-    return threading.active_count()
 
 
 # -- sizes -------------------------------------------------------------------------------------
