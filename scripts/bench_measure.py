@@ -28,7 +28,6 @@ import httpx
 from httpx import AsyncClient, Client
 
 REPO = Path(__file__).resolve().parent.parent
-API_VERSION = "2024-04-01"
 
 
 # -- the fake, in a child process ---------------------------------------------------------------
@@ -60,10 +59,12 @@ def serve(config: dict[str, Any]) -> int:
 
 def headers(tenant: str, token: str) -> dict[str, str]:
     """The three headers the facade sends on every call; plain httpx sends them too."""
+    from amperity_facade._config import DEFAULT_API_VERSION
+
     return {
         "Authorization": f"Bearer {token}",
         "amperity-tenant": tenant,
-        "api-version": API_VERSION,
+        "api-version": DEFAULT_API_VERSION,
     }
 
 
