@@ -177,27 +177,22 @@ class OperationDiffer(SchemaDiffer):
 
     def request_body(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
         loc = f"{key} request"
-        old_s = self.body_schema(self.old, old_op.get("requestBody"))
-        new_s = self.body_schema(self.new, new_op.get("requestBody"))
-        new_required = bool(
-            specio.resolve(self.new, new_op.get("requestBody") or {}).get("required")
-        )
+        old_b = specio.resolve(self.old, old_op.get("requestBody")) or {}
+        new_b = specio.resolve(self.new, new_op.get("requestBody")) or {}
+        old_s, new_s = self.body_schema(self.old, old_b), self.body_schema(self.new, new_b)
+        old_required, new_required = bool(old_b.get("required")), bool(new_b.get("required"))
         if old_s is None and new_s is not None:
             self.add("request-body-added", new_required, loc, "request body added")
         elif old_s is not None and new_s is None:
             self.add("request-body-removed", True, loc, "request body removed")
         elif old_s is not None:
-            old_required = bool(specio.resolve(self.old, old_op["requestBody"]).get("required"))
             # A required body rejects the calls that sent none; the reverse accepts more.
             if new_required and not old_required:
                 self.add("request-body-made-required", True, loc, "request body is now required")
             elif old_required and not new_required:
                 self.add("request-body-made-optional", False, loc, "request body is now optional")
-            self.media_types(
-                loc,
-                self.content(self.old, old_op.get("requestBody")),
-                self.content(self.new, new_op.get("requestBody")),
-            )
+            old_c, new_c = self.content(self.old, old_b), self.content(self.new, new_b)
+            self.media_types(loc, old_c, new_c)
             self.schema(loc, old_s, new_s, "request")
 
     # -- responses -----------------------------------------------------------------------------
