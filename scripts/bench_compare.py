@@ -192,41 +192,36 @@ def count_models(body: dict[str, Any]) -> int:
     return sum(1 for _ in SegmentList.from_dict(body).data)
 
 
+def after(body: dict[str, Any], size: int) -> dict[str, object] | None:
+    """The params of the /segments request after the one that answered `body`, if any."""
+    token = body.get("next_token")
+    return {"limit": size, "next_token": token} if token else None
+
+
 def walk(http: httpx.Client, size: int, total: int, build: Callable[[Any], int]) -> None:
     """Plain httpx + json: follow next_token through /segments, counting items."""
-    count, token = 0, None
-    while True:
-        params: dict[str, Any] = {"limit": size}
-        if token:
-            params["next_token"] = token
+    count, params = 0, {"limit": size}
+    while params is not None:
         response = http.get("/segments", params=params)
         response.raise_for_status()
         body = response.json()
         count += build(body)
-        token = body.get("next_token")
-        if not token:
-            break
-    if count != total:
-        raise RuntimeError(f"plain httpx counted {count} items, wanted {total}")
+        params = after(body, size)
+    expect(count, total, "plain httpx")
 
 
 async def awalk(
     http: httpx.AsyncClient, size: int, total: int, build: Callable[[Any], int]
 ) -> None:
-    count, token = 0, None
-    while True:
-        params: dict[str, Any] = {"limit": size}
-        if token:
-            params["next_token"] = token
+    """walk() with httpx.AsyncClient."""
+    count, params = 0, {"limit": size}
+    while params is not None:
         response = await http.get("/segments", params=params)
         response.raise_for_status()
         body = response.json()
         count += build(body)
-        token = body.get("next_token")
-        if not token:
-            break
-    if count != total:
-        raise RuntimeError(f"plain httpx counted {count} items, wanted {total}")
+        params = after(body, size)
+    expect(count, total, "plain httpx")
 
 
 def expect(count: int, total: int, who: str) -> None:
