@@ -58,6 +58,15 @@ def demote_default(schema: dict[str, Any], *, required: bool = False) -> None:
     schema.pop("x-default-is-example", None)
 
 
+def _is_facade_header(param: dict[str, Any]) -> bool:
+    return param.get("in") == "header" and param.get("name", "").lower() in FACADE_HEADERS
+
+
+def _demote_parameter_default(param: dict[str, Any]) -> None:
+    if isinstance(param.get("schema"), dict):
+        demote_default(param["schema"], required=bool(param.get("required")))
+
+
 def _walk_schema(schema: Any) -> None:
     if isinstance(schema, dict):
         if schema.get("additionalProperties") is False:
@@ -79,11 +88,10 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     for _, _, op in specio.iter_operations(out):
         kept = []
         for param in op.get("parameters", []):
-            target = specio.resolve(out, param)
-            if target.get("in") == "header" and target.get("name", "").lower() in FACADE_HEADERS:
+            if _is_facade_header(specio.resolve(out, param)):
                 continue
-            if "$ref" not in param and isinstance(param.get("schema"), dict):
-                demote_default(param["schema"], required=bool(param.get("required")))
+            if "$ref" not in param:
+                _demote_parameter_default(param)
             kept.append(param)
         op["parameters"] = kept
         if not kept:
@@ -91,11 +99,10 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     components = out.get("components", {})
     params = components.get("parameters", {})
     for name in list(params):
-        param = params[name]
-        if param.get("in") == "header" and param.get("name", "").lower() in FACADE_HEADERS:
+        if _is_facade_header(params[name]):
             del params[name]
-        elif isinstance(param.get("schema"), dict):
-            demote_default(param["schema"], required=bool(param.get("required")))
+        else:
+            _demote_parameter_default(params[name])
     _walk_schema(components.get("schemas", {}))
     open_response_enums(out)
     return out
