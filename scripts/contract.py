@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import openapi_schema_validator as oas
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -71,7 +70,7 @@ class Contract:
 
     @classmethod
     def from_file(cls, path: Path = specio.SPEC) -> Contract:
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return cls(specio.load(path))
 
     def operation_for(self, method: str, path: str) -> Operation | None:
         path = path.split("?", 1)[0]
