@@ -285,14 +285,13 @@ def export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
             async def facade() -> None:
                 expect(await acount(client.segments.list(limit=size)), total, "facade")
 
-            async def plain() -> None:
-                await awalk(http, size, total, count_plain)
-
-            async def models() -> None:
-                await awalk(http, size, total, count_models)
-
             return await ainterleave(
-                sizes.reps, {"facade": facade, "httpx": plain, "httpx_models": models}
+                sizes.reps,
+                {
+                    "facade": facade,
+                    "httpx": lambda: awalk(http, size, total, count_plain),
+                    "httpx_models": lambda: awalk(http, size, total, count_models),
+                },
             )
 
     sides = asyncio.run(main())
@@ -377,10 +376,10 @@ def raw_export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
                 listing = client.segments.list(limit=size).as_dicts()
                 expect(await acount(listing), total, "raw")
 
-            async def plain() -> None:
-                await awalk(http, size, total, count_plain)
-
-            return await ainterleave(sizes.reps, {"facade": facade, "httpx": plain})
+            return await ainterleave(
+                sizes.reps,
+                {"facade": facade, "httpx": lambda: awalk(http, size, total, count_plain)},
+            )
 
     sides = asyncio.run(main())
     if sides is None:
