@@ -45,8 +45,6 @@ def serve(config: dict[str, Any]) -> int:
             if command == "reset":
                 fake.reset()
                 answer: Any = "ok"
-            elif command.startswith("count "):
-                answer = fake.count(status=int(command.split()[1]))
             elif command == "log":
                 answer = [[r.status, r.at] for r in fake.requests]
             elif command == "quit":
@@ -99,10 +97,6 @@ class FakeProcess:
 
     def reset(self) -> None:
         self.ask("reset")
-
-    def count(self, status: int) -> int:
-        """fake.count(status=...) in the child."""
-        return int(self.ask(f"count {status}"))
 
     def log(self) -> list[tuple[int, float]]:
         """(status, arrival time on the fake's monotonic clock) of every request since reset."""
