@@ -244,13 +244,11 @@ def _refs(node: Any) -> set[str]:
 
 
 def _lookup(doc: Any, ref: str) -> Any:
-    node = doc
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+    """What `ref` points at in `doc`, or None when it points nowhere."""
+    try:
+        return specio.pointer(doc, ref)
+    except (KeyError, TypeError):
+        return None
 
 
 def _keep_referenced(merged: dict[str, Any], ours: dict[str, Any], notes: list[str]) -> None:

@@ -51,9 +51,16 @@ def resolve(doc: dict[str, Any], node: Any) -> Any:
         if ref in seen:
             raise ValueError(f"$ref cycle at {ref}")
         seen.add(ref)
-        node = doc
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+        node = pointer(doc, ref)
+    return node
+
+
+def pointer(doc: Any, ref: str) -> Any:
+    """The node a local JSON pointer (`#/a/b~1c`) names, one step: a `$ref` found there is
+    not followed. KeyError or TypeError when the pointer leads nowhere."""
+    node = doc
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
 
 
