@@ -79,9 +79,13 @@ def fingerprint(doc: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
+def responses_of(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation's responses by status code as text (YAML reads `200` as a number)."""
+    return {str(k): v for k, v in (op.get("responses") or {}).items()}
+
+
 def shape(doc: dict[str, Any], op: Op) -> str:
-    responses = {str(k): v for k, v in (op.body.get("responses") or {}).items()}
-    facts = {code: fingerprint(doc, r).get("content") for code, r in responses.items()}
+    facts = {code: fingerprint(doc, r).get("content") for code, r in responses_of(op.body).items()}
     return json.dumps([op.method, normalise(op.path).count("{}"), facts], sort_keys=True)
 
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from . import specio
+from .spec_match import responses_of
 from .spec_schema import Change, SchemaDiffer
 
 __all__ = ["BODY_TYPES", "PAGING_FIELDS", "PAGING_PARAMS", "Change", "OperationDiffer"]
@@ -197,7 +198,7 @@ class OperationDiffer(SchemaDiffer):
 
     # -- responses -----------------------------------------------------------------------------
     def success_schema(self, doc: dict[str, Any], op: dict[str, Any]) -> Any:
-        responses = {str(k): v for k, v in (op.get("responses") or {}).items()}
+        responses = responses_of(op)
         for code in sorted(responses):
             if code.startswith("2"):
                 return self.body_schema(doc, responses[code])
@@ -241,8 +242,7 @@ class OperationDiffer(SchemaDiffer):
     def responses(self, key: str, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
         # Removing a success response breaks the code that handled it; an error response
         # going is reported for the record, since clients treat unknown errors alike.
-        old_r = {str(k): v for k, v in (old_op.get("responses") or {}).items()}
-        new_r = {str(k): v for k, v in (new_op.get("responses") or {}).items()}
+        old_r, new_r = responses_of(old_op), responses_of(new_op)
         for code in sorted(old_r.keys() - new_r.keys()):
             success = code.startswith("2")
             self.add("response-removed", success, f"{key} response {code}", "response removed")
