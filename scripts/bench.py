@@ -124,8 +124,6 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         measured = (
             f"wall {r['wall_ratio']:.3f}x, cpu {r['cpu_ratio']:.3f}x "
             f"({r['facade_s']:.3f} vs {r['httpx_s']:.3f} s)"
-            if r["available"]
-            else r["note"]
         )
         add(label + " (as_dicts)", measured, "wall <= 1.02x", r["pass"])
     m = s["memory"]
@@ -220,9 +218,6 @@ def notes(results: dict[str, Any]) -> list[str]:
                 f"{e['wall_ratio_vs_models']:.2f}x wall, {e['cpu_ratio_vs_models']:.2f}x cpu "
                 "that models side"
             )
-    for key in ("raw_export_sync", "raw_export_async"):
-        if not s[key]["available"]:
-            out.append(f"{key}: {s[key]['note']}; the scenario reports nothing until it lands")
     for key in ("throttled_sync", "throttled_async", "throttled_async_warm"):
         t = s[key]
         if t["server_429s"]:

@@ -302,21 +302,11 @@ def export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
     return export_result(sides, total, what)
 
 
-def unavailable(what: str, missing: str) -> dict[str, Any]:
-    return {
-        "what": what,
-        "available": False,
-        "note": f"not available: {missing} is not in this version of the facade",
-        "target": None,
-        "pass": None,
-    }
-
-
 def raw_result(sides: dict[str, Side], total: int, what: str) -> dict[str, Any]:
     f, h = sides["facade"], sides["httpx"]
     result: dict[str, Any] = {
         "what": what,
-        "available": True,
+        "available": True,  # always now (as_dicts() is in the facade); readers still test it
         "items": total,
         "reps": len(f.wall),
         "facade_s": f.wall_s,
@@ -337,9 +327,6 @@ def raw_export_sync(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
         "segments.list(limit).as_dicts() (plain dicts) vs httpx + json"
     )
     with fake.facade(rate_limit=None) as client, fake.httpx() as http:
-        if not hasattr(client.segments.list(limit=size), "as_dicts"):
-            return unavailable(what, "Paginator.as_dicts()")
-
         first = next(iter(client.segments.list(limit=size).as_dicts()))
         if not isinstance(first, dict):
             raise RuntimeError(f"as_dicts() yielded {type(first).__name__}, not dict")
@@ -362,11 +349,8 @@ def raw_export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
         "segments.list(limit).as_dicts() (plain dicts) vs httpx.AsyncClient + json"
     )
 
-    async def main() -> dict[str, Side] | None:
+    async def main() -> dict[str, Side]:
         async with fake.async_facade(rate_limit=None) as client, fake.async_httpx() as http:
-            if not hasattr(client.segments.list(limit=size), "as_dicts"):
-                return None
-
             async for first in client.segments.list(limit=size).as_dicts():
                 if not isinstance(first, dict):
                     raise RuntimeError(f"as_dicts() yielded {type(first).__name__}, not dict")
@@ -381,7 +365,4 @@ def raw_export_async(fake: FakeProcess, sizes: Sizes) -> dict[str, Any]:
                 {"facade": facade, "httpx": lambda: awalk(http, size, total, count_plain)},
             )
 
-    sides = asyncio.run(main())
-    if sides is None:
-        return unavailable(what, "AsyncPaginator.as_dicts()")
-    return raw_result(sides, total, what)
+    return raw_result(asyncio.run(main()), total, what)
