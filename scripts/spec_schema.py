@@ -248,7 +248,8 @@ class SchemaDiffer:
         left_new = list(range(len(new_v)))
         left_old: list[int] = []
         for i, node in enumerate(old_v):
-            match = next((j for j in left_new if new_ids[j] == ident(self.old, node)), None)
+            old_id = ident(self.old, node) if left_new else None
+            match = next((j for j in left_new if new_ids[j] == old_id), None)
             if match is None:
                 left_old.append(i)
                 continue
