@@ -148,11 +148,12 @@ class SchemaDiffer:
             self.add("schema-too-deep", True, loc, detail)
             return
         # A pair of nodes already compared on this branch is a $ref cycle: stop there.
-        here = (id(specio.resolve(self.old, old_raw)), id(specio.resolve(self.new, new_raw)))
+        old_node, new_node = specio.resolve(self.old, old_raw), specio.resolve(self.new, new_raw)
+        here = (id(old_node), id(new_node))
         if here in seen:
             return
         seen = seen | {here}
-        old, new = self.flat(self.old, old_raw), self.flat(self.new, new_raw)
+        old, new = self.flat(self.old, old_node), self.flat(self.new, new_node)
         if old.get("type") != new.get("type") and (old.get("type") or new.get("type")):
             self.add("type-changed", True, loc, f"type {old.get('type')} -> {new.get('type')}")
             return
