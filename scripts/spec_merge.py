@@ -78,7 +78,16 @@ def _ident(item: Any) -> Any:
     return None
 
 
-def merge(vendor: Any, ours: Any, notes: list[str], where: str = "", names: bool = False) -> Any:
+class Notes(list[str]):
+    """What the merge has to say, and where the vendor now provides one of our additions
+    (kept as data: those places are not reported as dropped additions afterwards)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.provided: set[str] = set()
+
+
+def merge(vendor: Any, ours: Any, notes: Notes, where: str = "", names: bool = False) -> Any:
     """The vendor's structure, with our prose, examples and additions laid over it."""
     if isinstance(vendor, dict):
         return _merge_dict(vendor, ours, notes, where, names)
@@ -100,7 +109,7 @@ def merge(vendor: Any, ours: Any, notes: list[str], where: str = "", names: bool
 
 
 def _merge_dict(
-    vendor: dict[str, Any], ours: Any, notes: list[str], where: str, names: bool
+    vendor: dict[str, Any], ours: Any, notes: Notes, where: str, names: bool
 ) -> dict[str, Any]:
     ours_d = ours if isinstance(ours, dict) else {}
     out: dict[str, Any] = {}
@@ -113,6 +122,7 @@ def _merge_dict(
         mine = ours_d.get(key)
         if is_addition(mine):
             notes.append(f"vendor now provides {where}/{key}; our addition is dropped")
+            notes.provided.add(f"{where}/{key}")
             mine = {k: v for k, v in mine.items() if k != MARK}
         out[key] = merge(value, mine, notes, f"{where}/{key}", key in NAME_MAPS)
     for key, value in ours_d.items():
@@ -207,7 +217,7 @@ def merge_documents(
 
     `renames` (new path -> old path) lets our prose and additions follow a renamed path.
     """
-    notes: list[str] = []
+    notes = Notes()
     view, moved = _following_renames(ours, vendor, renames or {})
     merged = merge(vendor, view, notes)
     info = copy.deepcopy(ours.get("info", {}))
@@ -216,7 +226,7 @@ def merge_documents(
     if "servers" in ours:
         merged["servers"] = copy.deepcopy(ours["servers"])
     _keep_referenced(merged, ours, notes)
-    provided = {n.split(" ")[3].rstrip(";") for n in notes if n.startswith("vendor now provides")}
+    provided = notes.provided
     gone = set(marked(view)) - set(marked(merged)) - provided
     for where in sorted(w for w in gone if not _under(w, moved)):
         if not any(where.startswith(f"{p}/") for p in provided):
