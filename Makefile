@@ -23,9 +23,10 @@ check-generated: $(STAMP)
 	$(PY) -m scripts.generate --check
 	$(PY) -m scripts.unasync --check
 
-# SPEC_URL may be a URL or a local path; ALLOW_BREAKING=1 accepts breaking vendor changes;
+# FAMILY names the API family (control-plane, the default; profile; realtime) whose vendor
+# document is taken; SPEC_URL may be a URL or a local path (default: that family's); ALLOW_BREAKING=1 accepts breaking vendor changes;
 # API_VERSION=v accepts a document for api-version v when openapi.yaml is for another one.
-SPEC_ARGS = $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking) $(if $(API_VERSION),--api-version '$(API_VERSION)')
+SPEC_ARGS = $(if $(FAMILY),--family '$(FAMILY)') $(if $(SPEC_URL),--url '$(SPEC_URL)') $(if $(filter 1,$(ALLOW_BREAKING)),--allow-breaking) $(if $(API_VERSION),--api-version '$(API_VERSION)')
 
 spec: $(STAMP)
 	$(PY) -m scripts.update_spec $(SPEC_ARGS)

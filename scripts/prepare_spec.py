@@ -22,6 +22,14 @@ generated client is safe to call with no arguments:
   fail to read the answer. Enums on what we send (run_mode, view) stay, so a typo is caught
   before the request.
 
+* An operation marked `x-facade-omitted` (with the reason the facade does not offer it:
+  the Real-Time lookup that puts identity keys in the URL) is left out of generation, and
+  one the vendor gave no operationId gets ours from `x-facade-operation-id`: openapi.yaml
+  keeps the vendor's facts (an operationId it lacks would read as one it removed), while
+  the generated function names stay stable.
+* A `deepObject` query parameter (the Profile API's `filter[<attribute>]=<value>` pairs) is
+  left to the facade, which encodes each pair; the generator has no such encoding.
+
 Usage: python -m scripts.prepare_spec [IN] OUT   (IN defaults to openapi.yaml)
 """
 
@@ -85,10 +93,14 @@ def _walk_schema(schema: Any) -> None:
 def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     """Return a prepared copy of `doc`; the input is left untouched."""
     out = copy.deepcopy(doc)
+    _omit_operations(out)
     for _, _, op in specio.iter_operations(out):
+        if "operationId" not in op and "x-facade-operation-id" in op:
+            op["operationId"] = op["x-facade-operation-id"]
         kept = []
         for param in op.get("parameters", []):
-            if _is_facade_header(specio.resolve(out, param)):
+            resolved = specio.resolve(out, param)
+            if _is_facade_header(resolved) or resolved.get("style") == "deepObject":
                 continue
             if "$ref" not in param:
                 _demote_parameter_default(param)
@@ -106,6 +118,16 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     _walk_schema(components.get("schemas", {}))
     open_response_enums(out)
     return out
+
+
+def _omit_operations(doc: dict[str, Any]) -> None:
+    """Drop the operations marked x-facade-omitted, and path items left with none."""
+    for path, method, op in list(specio.iter_operations(doc)):
+        if op.get("x-facade-omitted"):
+            del doc["paths"][path][method]
+    for path, item in list((doc.get("paths") or {}).items()):
+        if not any(m in item for m in HTTP_METHODS):
+            del doc["paths"][path]
 
 
 def open_response_enums(doc: dict[str, Any]) -> None:

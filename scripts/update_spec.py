@@ -10,6 +10,10 @@ regenerates. `--check` (`make spec-check`) runs every step but the write, so its
 the one `make spec` would print, and exits 1 when anything is breaking or the version
 differs.
 
+openapi.yaml holds several API families, each published as its own vendor document:
+`--family` (`make spec FAMILY=profile`) names the one being taken, and only that family's
+part of openapi.yaml is compared, merged and rewritten (scripts/spec_family.py).
+
 Every step runs inside one error handler: a failure ends with one line on stderr naming
 the step and the problem, exit 2, and openapi.yaml untouched (the new text goes to a
 temporary file that replaces it only once complete). Nobody running `make spec` should
@@ -27,12 +31,19 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from . import spec_diff, spec_report, specio, swagger2
+from . import spec_diff, spec_family, spec_report, specio, swagger2
 from .spec_merge import NAME_MAPS, marked, merge_documents, renamed_paths, strip_additions
 
 __all__ = ["DEFAULT_URL", "NAME_MAPS", "main", "marked", "merge_documents", "strip_additions"]
 
-DEFAULT_URL = "https://docs.amperity.com/downloads/openapi/control-plane-2024-04-01-openapi.json"
+DOWNLOADS = "https://docs.amperity.com/downloads/openapi/"
+# Where each family's vendor document is published (one source per family).
+SOURCES = {
+    "control-plane": DOWNLOADS + "control-plane-2024-04-01-openapi.json",
+    "profile": DOWNLOADS + "profile-2025-07-31-openapi.json",
+    "realtime": DOWNLOADS + "real-time-2026-09-03-openapi.json",
+}
+DEFAULT_URL = SOURCES["control-plane"]
 MAX_DETAIL = 240
 
 
@@ -83,14 +94,22 @@ def write_atomic(path: Path, text: str) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Update openapi.yaml from the vendor document.")
-    parser.add_argument("--url", default=DEFAULT_URL, help="URL or local path of the vendor doc")
+    parser.add_argument(
+        "--family",
+        default=spec_family.DEFAULT_FAMILY,
+        choices=sorted(SOURCES),
+        help="the API family the vendor document describes",
+    )
+    parser.add_argument("--url", help="URL or local path of the vendor doc (default: the family's)")
     parser.add_argument("--spec", type=Path, default=specio.SPEC, help="document to update")
     parser.add_argument("--allow-breaking", action="store_true", help="take breaking changes")
     parser.add_argument(
         "--api-version", metavar="VERSION", help="take a document for this api-version"
     )
     parser.add_argument("--check", action="store_true", help="report only; write nothing")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.url = args.url or SOURCES[args.family]
+    return args
 
 
 def main(argv: list[str]) -> int:
@@ -105,7 +124,9 @@ def main(argv: list[str]) -> int:
             source = f"{args.url} (converted from Swagger 2.0)"
         validate(vendor, "vendor document")
         step = f"cannot read {args.spec}"
-        ours = specio.load(args.spec)
+        whole = specio.load(args.spec)
+        step = f"cannot find the {args.family} part of {args.spec}"
+        ours = spec_family.view(whole, args.family)
         step = f"cannot compare {args.url} with {args.spec}"
         baseline = spec_report.at_version(strip_additions(ours), vendor)
         changes = spec_diff.compare(baseline, vendor)
@@ -117,7 +138,9 @@ def main(argv: list[str]) -> int:
         merged, notes = merge_documents(vendor, ours, renamed_paths(changes))
         step = "the merged document does not validate (openapi.yaml left as it was)"
         validate(merged, "merged document")
-        text = specio.dump(merged)
+        step = "the merged document does not fit back into openapi.yaml (left as it was)"
+        text = specio.dump(spec_family.embed(whole, args.family, merged))
+        validate(specio.parse(text), "merged document")
         step = f"cannot write {args.spec}"
         return _finish(args, name, report, changes, verdict, merged, notes, text)
     except Exception as exc:  # every failure ends here, as one line

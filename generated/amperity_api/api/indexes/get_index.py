@@ -1,0 +1,66 @@
+# generated from openapi.yaml, do not edit; run make generate
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...models.error_response import ErrorResponse
+from ...models.index import Index
+
+
+def build_request(
+    index_id: str,
+) -> dict[str, Any]:
+    """GET /indexes/{index_id}: the keyword arguments of `httpx.Client.request`."""
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/indexes/{index_id}".format(
+            index_id=quote(str(index_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def parse_response(response: httpx.Response) -> Any | ErrorResponse | Index | None:
+    """The documented answer for the response's status; None for a status not documented."""
+    if response.status_code == 200:
+        response_200 = Index.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = cast(Any, None)
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = cast(Any, None)
+        return response_405
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = cast(Any, None)
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = cast(Any, None)
+        return response_503
+
+    return None

@@ -1,0 +1,63 @@
+# generated from openapi.yaml, do not edit; run make generate
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...models.error_body import ErrorBody
+from ...models.segment_members_envelope import SegmentMembersEnvelope
+from ...types import UNSET, Unset
+
+
+def build_request(
+    segment_id: str,
+    *,
+    limit: int | Unset = UNSET,
+    next_token: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """GET /segments/{segment_id}/profiles: the keyword arguments of `httpx.Client.request`."""
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["next_token"] = next_token
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/segments/{segment_id}/profiles".format(
+            segment_id=quote(str(segment_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def parse_response(
+    response: httpx.Response,
+) -> ErrorBody | SegmentMembersEnvelope | None:
+    """The documented answer for the response's status; None for a status not documented."""
+    if response.status_code == 200:
+        response_200 = SegmentMembersEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    return None

@@ -1,0 +1,105 @@
+# generated from openapi.yaml, do not edit; run make generate
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.index import Index
+
+
+T = TypeVar("T", bound="ListIndexesResponse")
+
+
+@_attrs_define
+class ListIndexesResponse:
+    """A page of indexes.
+
+    Attributes:
+        data (list[Index]): Items of this page.
+        next_token (str | Unset): Cursor of the next page; absent on the last.
+        total (int | Unset): Total count, when asked for.
+    """
+
+    data: list[Index]
+    next_token: str | Unset = UNSET
+    total: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+        next_token = self.next_token
+
+        total = self.total
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
+        if next_token is not UNSET:
+            field_dict["next_token"] = next_token
+        if total is not UNSET:
+            field_dict["total"] = total
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.index import Index  # noqa: PLC0415
+
+        data = list(map(Index.from_dict, src_dict["data"]))
+
+        next_token = src_dict.get("next_token", UNSET)
+
+        total = src_dict.get("total", UNSET)
+
+        list_indexes_response = cls(
+            data,
+            next_token,
+            total,
+        )
+
+        if not _KNOWN_LISTINDEXESRESPONSE.issuperset(src_dict):
+            list_indexes_response.additional_properties = {
+                key: value
+                for key, value in src_dict.items()
+                if key not in _KNOWN_LISTINDEXESRESPONSE
+            }
+        return list_indexes_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+_KNOWN_LISTINDEXESRESPONSE = frozenset(
+    (
+        "data",
+        "next_token",
+        "total",
+    )
+)
