@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._numbers import finite
-from ._ratelimit import SLOT_HELD, RateLimiter
+from ._ratelimit import SLOT_HELD, Limiters
 from .errors import APIResponseValidationError, AuthenticationError, error_details
 
 if TYPE_CHECKING:
@@ -98,14 +98,14 @@ class ClientCredentialsAuth(httpx.Auth):
         client_id: str,
         client_secret: str,
         clock: Callable[[], float] = time.monotonic,
-        limiter: RateLimiter | None = None,
+        limiters: Limiters | None = None,
     ) -> None:
         self.token_url = base_url.rstrip("/") + TOKEN_PATH
         self._tenant = tenant
         self._client_id = client_id
         self._client_secret = client_secret
         self._clock = clock
-        self._limiter = limiter
+        self._limiters = limiters
         self._token: str | None = None
         self._expires_at = 0.0
         self._thread_lock = threading.Lock()
@@ -190,14 +190,15 @@ class ClientCredentialsAuth(httpx.Auth):
                 token = self._current(rejected)
                 if token is None:
                     token = fetched = self._store((yield self._token_request(serving)))
-            if self._limiter is None:
+            limiter = None if self._limiters is None else self._limiters.for_request(serving)
+            if limiter is None:
                 return token, token == fetched
-            self._limiter.acquire()
+            limiter.acquire()
             current = self._current(rejected)
             if current is not None:
                 self._hold_slot(serving)
                 return current, current == fetched
-            self._limiter.cancel()  # it went stale while we waited: refresh, then wait again
+            limiter.cancel()  # it went stale while we waited: refresh, then wait again
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -225,15 +226,16 @@ class ClientCredentialsAuth(httpx.Auth):
                     token = self._current(rejected)
                     if token is None:
                         token = fetched = self._store((yield self._token_request(request)))
-                if self._limiter is None:
+                limiter = None if self._limiters is None else self._limiters.for_request(request)
+                if limiter is None:
                     break
-                await self._limiter.acquire_async()
+                await limiter.acquire_async()
                 current = self._current(rejected)
                 if current is not None:
                     token = current
                     self._hold_slot(request)
                     break
-                self._limiter.cancel()
+                limiter.cancel()
             _bearer(request, token)
             response = yield request
             if not _replay(response, rejected, token, token == fetched):

@@ -1,7 +1,7 @@
 """What the sync and async clients share: settings, auth, limiter, and the retry decisions.
 
 A client and every client derived from it with `with_options` share one `Shared`: the
-connection pool, the token cache, the rate limiter (one budget per tenant connection), the
+connection pool, the token cache, the rate limiters (one budget per API family), the
 record of deprecation warnings already given, and whether the owner closed it.
 
 Each call runs one retry loop (`Amperity._execute` / `AsyncAmperity._execute`, identical but
@@ -24,8 +24,9 @@ import httpx
 
 from ._auth import BearerTokenAuth, ClientCredentialsAuth, is_token_request
 from ._config import NOT_GIVEN, Options, resolve
+from ._families import CONTROL_PLANE, FAMILY, PRIVATE_BODY, REALTIME
 from ._operations import Call
-from ._ratelimit import RateLimiter
+from ._ratelimit import Limiters
 from ._retry import RetryPolicy, parse_retry_after
 from .errors import (
     AmperityDeprecationWarning,
@@ -37,6 +38,7 @@ from .errors import (
     ClientClosedError,
     ConfigurationError,
     redact_chain,
+    scrub,
     status_error,
 )
 
@@ -78,7 +80,7 @@ class Retry:
     spent: int = 1
 
 
-def build_auth(options: Options, limiter: RateLimiter | None) -> httpx.Auth:
+def build_auth(options: Options, limiters: Limiters) -> httpx.Auth:
     if options.token is not None:
         return BearerTokenAuth(options.token)
     assert options.client_id is not None and options.client_secret is not None
@@ -87,7 +89,7 @@ def build_auth(options: Options, limiter: RateLimiter | None) -> httpx.Auth:
         tenant=options.tenant,
         client_id=options.client_id,
         client_secret=options.client_secret,
-        limiter=limiter,
+        limiters=limiters,
     )
 
 
@@ -100,15 +102,15 @@ class Shared(Generic[Pool]):
     limit, one connection pool, one set of deprecation notices, and being closed."""
 
     auth: httpx.Auth
-    limiter: RateLimiter | None
+    limiters: Limiters
     pool: Pool
     notices: DeprecationNotices = field(default_factory=DeprecationNotices)
     closed: bool = False
 
     @classmethod
     def create(cls, options: Options, pool: Pool) -> Shared[Pool]:
-        limiter = RateLimiter(options.rate_limit) if options.rate_limit else None
-        return cls(build_auth(options, limiter), limiter, pool)
+        limiters = Limiters(options.rate_limits())
+        return cls(build_auth(options, limiters), limiters, pool)
 
 
 class BaseClient(Generic[Pool]):
@@ -128,13 +130,23 @@ class BaseClient(Generic[Pool]):
         return self._options.api_version
 
     @property
+    def profile_api_version(self) -> str:
+        return self._options.profile_api_version
+
+    @property
+    def realtime_api_version(self) -> str:
+        return self._options.realtime_api_version
+
+    @property
     def max_retries(self) -> int:
         return self._options.max_retries
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(tenant={self.tenant!r}, base_url={self.base_url!r}, "
-            f"api_version={self.api_version!r})"
+            f"api_version={self.api_version!r}, "
+            f"profile_api_version={self.profile_api_version!r}, "
+            f"realtime_api_version={self.realtime_api_version!r})"
         )
 
     def _setup(self, options: Options, shared: Shared[Pool], *, owner: bool) -> None:
@@ -167,11 +179,20 @@ class BaseClient(Generic[Pool]):
         timeout: Any = NOT_GIVEN,
         max_retries: Any = NOT_GIVEN,
         api_version: Any = NOT_GIVEN,
+        profile_api_version: Any = NOT_GIVEN,
+        realtime_api_version: Any = NOT_GIVEN,
     ) -> Self:
-        """A client with some settings changed, sharing connections, token and rate limit."""
+        """A client with some settings changed, sharing connections, token and rate limits.
+
+        `api_version` is the control plane's; each other API family has its own.
+        """
         derived = type(self).__new__(type(self))
         options = self._options.derive(
-            timeout=timeout, max_retries=max_retries, api_version=api_version
+            timeout=timeout,
+            max_retries=max_retries,
+            api_version=api_version,
+            profile_api_version=profile_api_version,
+            realtime_api_version=realtime_api_version,
         )
         derived._setup(options, self._shared, owner=False)
         return derived
@@ -179,6 +200,24 @@ class BaseClient(Generic[Pool]):
     @property
     def retry_policy(self) -> RetryPolicy:
         return self._options.retry
+
+    def _request(self, call: Call[Any]) -> dict[str, Any]:
+        """The keyword arguments that send `call`: the control plane's as built; another
+        family's with its own version, its base URL, and its family for the limiter."""
+        if call.family == CONTROL_PLANE:
+            return call.kwargs
+        kwargs = dict(call.kwargs)
+        kwargs["headers"] = {
+            **kwargs.get("headers", {}),
+            "api-version": self._options.version_of(call.family),
+        }
+        extensions: dict[str, Any] = {FAMILY: call.family}
+        if call.private:
+            extensions[PRIVATE_BODY] = True
+        kwargs["extensions"] = extensions
+        if call.family == REALTIME:
+            kwargs["url"] = self._options.realtime_base_url + kwargs["url"]
+        return kwargs
 
     def _check_open(self) -> None:
         if self._shared.closed:
@@ -204,13 +243,15 @@ class BaseClient(Generic[Pool]):
         # A 401 replayed by the OAuth flow was an attempt too: it counts against the budget.
         replays = sum(1 for earlier in response.history if earlier.status_code == 401)
         attempt += replays
+        if status in call.absent:
+            return None  # type: ignore[return-value]  # Call[T | None] says so
         if status >= 300:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             delay = policy.delay_for_status(
                 status, retry_after, attempt, idempotent=call.idempotent
             )
             if delay is None:
-                raise status_error(response, retry_after)
+                raise _scrubbed(call, status_error(response, retry_after))
             return self._log_retry(call, f"status {status}", Retry(delay, 1 + replays), attempt)
         self._shared.notices.check(call.operation, response)
         try:
@@ -218,7 +259,7 @@ class BaseClient(Generic[Pool]):
         except APIResponseValidationError as exc:
             delay = policy.delay_for_unreadable(attempt, idempotent=call.idempotent)
             if not exc.unreadable or delay is None:
-                raise
+                raise _scrubbed(call, exc) from None
             why = f"an unreadable {status} answer"
             return self._log_retry(call, why, Retry(delay, 1 + replays), attempt)
 
@@ -264,7 +305,10 @@ class BaseClient(Generic[Pool]):
 
     def _where(self, call: Call[Any]) -> str:
         """`GET /api/segments`: what a person reading a log line can match to the API docs."""
-        path = httpx.URL(self._options.base_url).path.rstrip("/") + call.kwargs["url"]
+        base = self._options.base_url
+        if call.family == REALTIME:
+            base = self._options.realtime_base_url
+        path = httpx.URL(base).path.rstrip("/") + call.kwargs["url"]
         return f"{call.kwargs['method'].upper()} {path}"
 
     def _transport_error(self, call: Call[Any], exc: httpx.TransportError) -> APIConnectionError:
@@ -277,6 +321,13 @@ class BaseClient(Generic[Pool]):
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(f"{where}: timed out ({type(exc).__name__})", request=request)
         return APIConnectionError(f"{where}: {type(exc).__name__}: {exc}", request=request)
+
+
+def _scrubbed(call: Call[Any], error: AmperityError) -> AmperityError:
+    """`error`, with the call's personal values (identity keys) cut from what it carries."""
+    if call.private:
+        scrub(error, call.private)
+    return error
 
 
 def _request_of(error: httpx.RequestError) -> httpx.Request | None:

@@ -15,16 +15,28 @@ from typing import Any
 
 import httpx
 
+from ._families import (
+    CONTROL_PLANE,
+    DEFAULT_RATE_LIMITS,
+    DEFAULT_VERSIONS,
+    PROFILE,
+    REALTIME,
+    VERSION_ENV,
+    Family,
+    realtime_base,
+)
 from ._numbers import finite, shown
 from ._retry import RetryPolicy, check_max_retries
 from ._version import __version__
 from .errors import ConfigurationError
 
-DEFAULT_API_VERSION = "2024-04-01"
+DEFAULT_API_VERSION = DEFAULT_VERSIONS[CONTROL_PLANE]
 UNSTABLE = "unstable"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
-DEFAULT_RATE_LIMIT = 10.0
+DEFAULT_RATE_LIMIT = DEFAULT_RATE_LIMITS[CONTROL_PLANE]
+DEFAULT_PROFILE_RATE_LIMIT = DEFAULT_RATE_LIMITS[PROFILE]
+DEFAULT_REALTIME_RATE_LIMIT = DEFAULT_RATE_LIMITS[REALTIME]
 MIN_RATE_LIMIT = 1 / 3600
 # The largest decoded answer body accepted. A page of 1,000 items is about 1 MB; this leaves
 # room for fat items while stopping a compressed "zip bomb" long before memory runs out.
@@ -60,12 +72,48 @@ class Options:
     token: str | None = field(default=None, repr=False)
     client_id: str | None = field(default=None, repr=False)
     client_secret: str | None = field(default=None, repr=False)
+    profile_api_version: str = DEFAULT_VERSIONS[PROFILE]
+    realtime_api_version: str = DEFAULT_VERSIONS[REALTIME]
+    profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT
+    realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT
 
     @property
     def max_retries(self) -> int:
         return self.retry.max_retries
 
-    def derive(self, *, timeout: Any, max_retries: Any, api_version: Any) -> Options:
+    def version_of(self, family: Family) -> str:
+        if family == PROFILE:
+            return self.profile_api_version
+        if family == REALTIME:
+            return self.realtime_api_version
+        return self.api_version
+
+    def rate_limits(self) -> dict[Family, float | None]:
+        return {
+            CONTROL_PLANE: self.rate_limit,
+            PROFILE: self.profile_rate_limit,
+            REALTIME: self.realtime_rate_limit,
+        }
+
+    @property
+    def realtime_base_url(self) -> str:
+        base = realtime_base(self.base_url)
+        if base is None:
+            raise ConfigurationError(
+                f"the Real-Time API lives at /prof beside /api on the tenant's host, but "
+                f"base_url {self.base_url!r} does not end in /api: pass the tenant's /api URL"
+            )
+        return base
+
+    def derive(
+        self,
+        *,
+        timeout: Any,
+        max_retries: Any,
+        api_version: Any,
+        profile_api_version: Any = NOT_GIVEN,
+        realtime_api_version: Any = NOT_GIVEN,
+    ) -> Options:
         changes: dict[str, Any] = {}
         if timeout is not NOT_GIVEN:
             changes["timeout"] = check_timeout(timeout)
@@ -73,6 +121,14 @@ class Options:
             changes["retry"] = replace(self.retry, max_retries=check_max_retries(max_retries))
         if api_version is not NOT_GIVEN:
             changes["api_version"] = check_api_version(api_version)
+        if profile_api_version is not NOT_GIVEN:
+            changes["profile_api_version"] = check_api_version(
+                profile_api_version, "profile_api_version"
+            )
+        if realtime_api_version is not NOT_GIVEN:
+            changes["realtime_api_version"] = check_api_version(
+                realtime_api_version, "realtime_api_version"
+            )
         return replace(self, **changes)
 
 
@@ -93,10 +149,10 @@ def check_tenant(tenant: object) -> str:
     return tenant
 
 
-def check_api_version(version: object) -> str:
+def check_api_version(version: object, name: str = "api_version") -> str:
     if not isinstance(version, str) or not (version == UNSTABLE or _VERSION.fullmatch(version)):
         raise ConfigurationError(
-            f"api_version {version!r} is malformed: use a date YYYY-MM-DD or 'unstable'"
+            f"{name} {version!r} is malformed: use a date YYYY-MM-DD or 'unstable'"
         )
     return version
 
@@ -139,12 +195,12 @@ def check_timeout(timeout: object) -> httpx.Timeout:
     return httpx.Timeout(float(timeout))  # type: ignore[arg-type]
 
 
-def check_rate_limit(rate_limit: object) -> float | None:
+def check_rate_limit(rate_limit: object, name: str = "rate_limit") -> float | None:
     if rate_limit is None:
         return None
     if not _positive(rate_limit) or rate_limit < MIN_RATE_LIMIT:  # type: ignore[operator]
         raise ConfigurationError(
-            "rate_limit must be a finite number of requests per second of at least "
+            f"{name} must be a finite number of requests per second of at least "
             f"{MIN_RATE_LIMIT:g} (one an hour), or None; got {shown(rate_limit)}"
         )
     return float(rate_limit)  # type: ignore[arg-type]
@@ -218,6 +274,10 @@ def resolve(
     rate_limit: float | None,
     retry_policy: RetryPolicy | None = None,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    profile_api_version: str | None = None,
+    realtime_api_version: str | None = None,
+    profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT,
+    realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT,
 ) -> Options:
     """Combine arguments with AMPERITY_* environment variables (arguments win)."""
     tenant = check_tenant(tenant if tenant is not None else _env("AMPERITY_TENANT"))
@@ -247,7 +307,11 @@ def resolve(
     if base_url is None:
         base_url = _env("AMPERITY_BASE_URL") or f"https://{tenant}.amperity.com/api"
     if api_version is None:
-        api_version = _env("AMPERITY_API_VERSION") or DEFAULT_API_VERSION
+        api_version = _env(VERSION_ENV[CONTROL_PLANE]) or DEFAULT_API_VERSION
+    if profile_api_version is None:
+        profile_api_version = _env(VERSION_ENV[PROFILE]) or DEFAULT_VERSIONS[PROFILE]
+    if realtime_api_version is None:
+        realtime_api_version = _env(VERSION_ENV[REALTIME]) or DEFAULT_VERSIONS[REALTIME]
     return Options(
         tenant=tenant,
         base_url=check_base_url(base_url),
@@ -259,6 +323,10 @@ def resolve(
         token=token,
         client_id=client_id,
         client_secret=client_secret,
+        profile_api_version=check_api_version(profile_api_version, "profile_api_version"),
+        realtime_api_version=check_api_version(realtime_api_version, "realtime_api_version"),
+        profile_rate_limit=check_rate_limit(profile_rate_limit, "profile_rate_limit"),
+        realtime_rate_limit=check_rate_limit(realtime_rate_limit, "realtime_rate_limit"),
     )
 
 

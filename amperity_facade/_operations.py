@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import httpx
@@ -42,6 +42,7 @@ from ._dates import (
     parse_window,
     to_datetime,
 )
+from ._families import CONTROL_PLANE, Family
 from ._pagination import Chain, Page
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
@@ -74,11 +75,17 @@ class Call(Generic[T]):
     """One HTTP exchange: the generated request kwargs and how to read the answer."""
 
     operation: str
-    kwargs: dict[str, Any]
+    kwargs: dict[str, Any] = field(repr=False)  # a lookup's body holds identity keys
     parse: Callable[[httpx.Response], T]
     # False when repeating the request could repeat a side effect (start a workflow twice):
     # the retry loop then retries only failures the server surely did not act on.
     idempotent: bool = True
+    # The API family: its version, base URL and rate limiter (see `_families`).
+    family: Family = CONTROL_PLANE
+    # Personal values the request carries (a lookup's identity keys): kept off exceptions.
+    private: tuple[str, ...] = ()
+    # Error statuses that mean "nothing there" for this call: answered None, not raised.
+    absent: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
@@ -87,7 +94,15 @@ class Call(Generic[T]):
 
     def reading(self, parse: Callable[[httpx.Response], M]) -> Call[M]:
         """The same exchange, its answer read by `parse`."""
-        return Call(self.operation, self.kwargs, parse, self.idempotent)
+        return Call(
+            self.operation,
+            self.kwargs,
+            parse,
+            self.idempotent,
+            self.family,
+            self.private,
+            self.absent,
+        )
 
 
 class _ListModel(Protocol[T]):  # the generated *List models all look like this
@@ -162,7 +177,8 @@ def _page_parser(module: Any, model: type[Any]) -> Callable[[httpx.Response], Pa
     def parse(response: httpx.Response) -> Page[Any]:
         listing: _ListModel[Any] = parse_model(response)
         token = listing.next_token if isinstance(listing.next_token, str) else None
-        total = listing.total if isinstance(listing.total, int) else None
+        total = getattr(listing, "total", None)  # not every listing declares one
+        total = total if isinstance(total, int) else None
         return Page(list(listing.data), token or None, total, raw=listing)
 
     return parse
@@ -228,21 +244,31 @@ def _listing(
     model: type[Any],
     *,
     limit: int | None,
-    with_total: bool,
+    with_total: bool | None,
     headers: dict[str, str] | None = None,
+    family: Family = CONTROL_PLANE,
+    parse: Callable[[httpx.Response], Page[Any]] | None = None,
+    extra_params: list[tuple[str, str]] | None = None,
+    args: tuple[Any, ...] = (),
     **filters: Any,
 ) -> PageSource[Any]:
+    """Pages of one listing. `with_total=None` for listings that take no with_total;
+    `extra_params` are query pairs the generated builder cannot encode (filter[k]=v);
+    `args` are its path arguments."""
     limit = check_limit(limit)
-    with_total = check_with_total(with_total)
-    parse = _page_parser(module, model)
+    if with_total is not None:
+        filters["with_total"] = check_with_total(with_total)
+    read = parse or _page_parser(module, model)
 
     def source(token: str | None) -> Call[Page[Any]]:
         kwargs = module.build_request(
-            limit=_unset(limit), next_token=_unset(token), with_total=with_total, **filters
+            *args, limit=_unset(limit), next_token=_unset(token), **filters
         )
         if headers:
             kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
-        return Call(operation, kwargs, parse)
+        if extra_params:
+            kwargs["params"] = [*kwargs.get("params", {}).items(), *extra_params]
+        return Call(operation, kwargs, read, family=family)
 
     return source
 

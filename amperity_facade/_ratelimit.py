@@ -25,7 +25,11 @@ import heapq
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+
+import httpx
+
+from ._families import CONTROL_PLANE, FAMILY, Family
 
 WINDOW = 1.0
 # Set on a request whose slot was taken above the transport (by the OAuth flow, which must
@@ -82,3 +86,21 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter(capacity={self.capacity}, window={self.window:.3f}s)"
+
+
+class Limiters:
+    """One limiter per API family (None where a family is unlimited), chosen per request by
+    the family it carries: each family has its own budget at Amperity, so one family's
+    traffic never waits on another's."""
+
+    def __init__(self, rates: Mapping[Family, float | None]) -> None:
+        self._by_family = {f: (RateLimiter(r) if r else None) for f, r in rates.items()}
+
+    def of(self, family: Family) -> RateLimiter | None:
+        return self._by_family.get(family)
+
+    def for_request(self, request: httpx.Request) -> RateLimiter | None:
+        return self._by_family.get(request.extensions.get(FAMILY, CONTROL_PLANE))
+
+    def __repr__(self) -> str:
+        return f"Limiters({self._by_family!r})"

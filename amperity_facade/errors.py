@@ -292,6 +292,8 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
             content = request.content
         except httpx.RequestNotRead:
             content = b""
+    if request.extensions.get("amperity_private_body"):  # a lookup's identity keys
+        content = b""
     headers.pop("content-length", None)
     return httpx.Request(
         request.method,
@@ -343,3 +345,29 @@ def redact_chain(error: BaseException) -> None:
             with contextlib.suppress(RuntimeError):  # raised without a request
                 current.request = redacted_request(current.request)
         current = current.__cause__ or current.__context__
+
+
+def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
+    """Cut `values` (personal data the request carried) from an error, in place: its message,
+    and the answer body it keeps, where a server may have echoed them."""
+    ordered = sorted((v for v in values if v), key=len, reverse=True)
+
+    def cut(text: str) -> str:
+        for value in ordered:
+            text = text.replace(value, _HIDDEN)
+        return text
+
+    if isinstance(error, APIStatusError):
+        error.message = cut(error.message)
+        error.args = (str(error),)
+    else:
+        error.args = tuple(cut(a) if isinstance(a, str) else a for a in error.args)
+    response = getattr(error, "response", None)
+    if isinstance(response, httpx.Response) and _is_read(response):
+        try:
+            text = response.content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or cut(text) != text:
+            response._content = b"" if text is None else cut(text).encode("utf-8")
+            response.stream = httpx.ByteStream(response._content)

@@ -15,31 +15,32 @@ import time
 import httpx
 
 from .._body import Body, log_exchange
-from .._ratelimit import SLOT_HELD, RateLimiter
+from .._ratelimit import SLOT_HELD, Limiters
 
 
 class AsyncLimitedTransport(httpx.AsyncBaseTransport):
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport,
-        limiter: RateLimiter | None,
+        limiters: Limiters,
         max_response_bytes: int,
         *,
         owns_inner: bool = True,
     ) -> None:
-        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.inner, self.limiters, self.owns_inner = inner, limiters, owns_inner
         self.max_response_bytes = max_response_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
         held = request.extensions.pop(SLOT_HELD, False)
-        if self.limiter is not None and not held:
-            await self.limiter.acquire_async()
+        limiter = self.limiters.for_request(request)
+        if limiter is not None and not held:
+            await limiter.acquire_async()
         try:
             response = await self.inner.handle_async_request(request)
         finally:
-            if self.limiter is not None:
-                self.limiter.release()
+            if limiter is not None:
+                limiter.release()
         response.request = request  # httpx sets it only later; errors raised here need it
         try:
             await self._read(response)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from .. import _config, _operations, _workflows
+from .. import _config, _operations, _profiles, _realtime, _workflows
 from .._base import BaseClient, Retry, Shared
 from .._body import release
 from .._config import Options
@@ -26,14 +26,23 @@ from .pagination import Paginator
 from .transport import LimitedTransport
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from amperity_api.models import (
         AuditEvent,
         Campaign,
         CampaignDraft,
+        Index,
         IngestJobDetails,
+        Profile,
+        ProfileResponse,
+        ProfileSegment,
         Segment,
+        SegmentMember,
         Workflow,
     )
+
+    from .._profiles import FilterValue
 
 T = TypeVar("T")
 
@@ -42,10 +51,14 @@ class Amperity(BaseClient[httpx.BaseTransport]):
     """The Amperity client. Use with `with`, or call `close()`.
 
     Arguments left out fall back to AMPERITY_TENANT, AMPERITY_TOKEN, AMPERITY_CLIENT_ID,
-    AMPERITY_CLIENT_SECRET, AMPERITY_BASE_URL and AMPERITY_API_VERSION. The base URL
+    AMPERITY_CLIENT_SECRET, AMPERITY_BASE_URL, AMPERITY_API_VERSION,
+    AMPERITY_PROFILE_API_VERSION and AMPERITY_REALTIME_API_VERSION. The base URL
     defaults to https://{tenant}.amperity.com/api; AWS-hosted tenants pass
-    base_url="https://app.amperity.com/api". `transport` replaces the connection layer
-    (an `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
+    base_url="https://app.amperity.com/api". The Real-Time API is reached at /prof beside
+    it. Each API family has its own version (`api_version` is the control plane's) and its
+    own rate limit (`rate_limit`, `profile_rate_limit`, `realtime_rate_limit`, requests per
+    second; None lifts one). `transport` replaces the connection layer (an
+    `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
     limiting still wrap it.
     """
 
@@ -64,6 +77,10 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         transport: httpx.BaseTransport | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = _config.DEFAULT_MAX_RESPONSE_BYTES,
+        profile_api_version: str | None = None,
+        realtime_api_version: str | None = None,
+        profile_rate_limit: float | None = _config.DEFAULT_PROFILE_RATE_LIMIT,
+        realtime_rate_limit: float | None = _config.DEFAULT_REALTIME_RATE_LIMIT,
     ) -> None:
         settings = dict(
             tenant=tenant,
@@ -77,6 +94,10 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             rate_limit=rate_limit,
             retry_policy=retry_policy,
             max_response_bytes=max_response_bytes,
+            profile_api_version=profile_api_version,
+            realtime_api_version=realtime_api_version,
+            profile_rate_limit=profile_rate_limit,
+            realtime_rate_limit=realtime_rate_limit,
         )
         self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
 
@@ -87,7 +108,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             headers=_config.request_headers(options),
             auth=shared.auth,
             transport=LimitedTransport(
-                shared.pool, shared.limiter, options.max_response_bytes, owns_inner=owner
+                shared.pool, shared.limiters, options.max_response_bytes, owns_inner=owner
             ),
             timeout=options.timeout,
             follow_redirects=False,  # never carry Authorization anywhere we did not aim it
@@ -101,6 +122,8 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         self.audit_events = AuditEvents(self)
         self.ingest_jobs = IngestJobs(self)
         self.workflows = Workflows(self)
+        self.profiles = Profiles(self)
+        self.realtime = Realtime(self)
 
     def _execute(self, call: Call[T]) -> T:
         """Send `call` until it succeeds, or its failures exhaust the one retry budget."""
@@ -109,7 +132,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             self._check_open()
             outcome: T | Retry
             try:
-                response = self._http.request(**call.kwargs)
+                response = self._http.request(**self._request(call))
             except Exception as exc:
                 outcome = self.settle_error(call, exc, attempt)
             else:
@@ -332,6 +355,94 @@ class Workflows(_Resource):
             if remaining <= 0:
                 raise WorkflowTimeoutError(workflow, timeout)
             time.sleep(min(next(delays), remaining))
+
+
+class ProfileIndexes(_Resource):
+    """Profile indexes of the Profile API."""
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        next_token: str | None = None,
+        with_total: bool = False,
+        max_items: int | None = None,
+    ) -> Paginator[Index]:
+        """Profile indexes, page by page (`limit` is the page size)."""
+        source = _profiles.indexes(limit=limit, with_total=with_total)
+        return self._client._paginate([source], next_token, max_items)
+
+    def get(self, index_id: str) -> Index:
+        return self._client._execute(_profiles.get_index(index_id))
+
+
+class Profiles(_Resource):
+    """The Profile API (its own version, `profile_api_version`, and rate limit)."""
+
+    def __init__(self, client: Amperity) -> None:
+        super().__init__(client)
+        self.indexes = ProfileIndexes(client)
+
+    def list(
+        self,
+        index_id: str,
+        *,
+        filters: Mapping[str, FilterValue] | None = None,
+        limit: int | None = None,
+        next_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[ProfileResponse]:
+        """Profiles of an index; `filters` ({"loyalty_tier": "gold"}) keeps those whose
+        attributes equal every value given (sent as filter[<attribute>]=<value>)."""
+        source = _profiles.profiles(index_id, filters=filters, limit=limit)
+        return self._client._paginate([source], next_token, max_items)
+
+    def get(self, index_id: str, profile_id: str) -> ProfileResponse:
+        """One profile by its index's primary key."""
+        return self._client._execute(_profiles.get_profile(index_id, profile_id))
+
+
+class Realtime(_Resource):
+    """The Real-Time API under /prof (its own version, `realtime_api_version`, and rate limit)."""
+
+    def lookup(
+        self, collection_id: str, *, keys: Mapping[str, str], enrich: bool = False
+    ) -> Profile | None:
+        """The profile matching these identity keys (`{"email": ...}`), or None when none does.
+
+        Keys travel in a POST body, never in a URL, and are kept out of logs and exceptions.
+        The API answers 404 both when no profile matches and when the collection does not
+        exist: both are None here.
+        """
+        return self._client._execute(_realtime.lookup(collection_id, keys, enrich))
+
+    def get_profile(self, collection_id: str, profile_id: str, *, enrich: bool = False) -> Profile:
+        return self._client._execute(_realtime.get_profile(collection_id, profile_id, enrich))
+
+    def profile_segments(
+        self,
+        collection_id: str,
+        profile_id: str,
+        *,
+        limit: int | None = None,
+        next_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[ProfileSegment]:
+        """The real-time segments a profile belongs to."""
+        source = _realtime.profile_segments(collection_id, profile_id, limit=limit)
+        return self._client._paginate([source], next_token, max_items)
+
+    def segment_members(
+        self,
+        segment_id: str,
+        *,
+        limit: int | None = None,
+        next_token: str | None = None,
+        max_items: int | None = None,
+    ) -> Paginator[SegmentMember]:
+        """The profiles of a real-time segment."""
+        source = _realtime.segment_members(segment_id, limit=limit)
+        return self._client._paginate([source], next_token, max_items)
 
 
 __all__ = ["Amperity"]

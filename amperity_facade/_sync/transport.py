@@ -16,31 +16,32 @@ import time
 import httpx
 
 from .._body import Body, log_exchange
-from .._ratelimit import SLOT_HELD, RateLimiter
+from .._ratelimit import SLOT_HELD, Limiters
 
 
 class LimitedTransport(httpx.BaseTransport):
     def __init__(
         self,
         inner: httpx.BaseTransport,
-        limiter: RateLimiter | None,
+        limiters: Limiters,
         max_response_bytes: int,
         *,
         owns_inner: bool = True,
     ) -> None:
-        self.inner, self.limiter, self.owns_inner = inner, limiter, owns_inner
+        self.inner, self.limiters, self.owns_inner = inner, limiters, owns_inner
         self.max_response_bytes = max_response_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
         held = request.extensions.pop(SLOT_HELD, False)
-        if self.limiter is not None and not held:
-            self.limiter.acquire()
+        limiter = self.limiters.for_request(request)
+        if limiter is not None and not held:
+            limiter.acquire()
         try:
             response = self.inner.handle_request(request)
         finally:
-            if self.limiter is not None:
-                self.limiter.release()
+            if limiter is not None:
+                limiter.release()
         response.request = request  # httpx sets it only later; errors raised here need it
         try:
             self._read(response)

@@ -108,7 +108,8 @@ def test_repr_shows_settings_not_secrets() -> None:
     with Amperity(tenant="acme", token=TOKEN) as client:
         assert repr(client) == (
             "Amperity(tenant='acme', base_url='https://acme.amperity.com/api', "
-            "api_version='2024-04-01')"
+            "api_version='2024-04-01', profile_api_version='2025-07-31', "
+            "realtime_api_version='2026-09-03')"
         )
         assert TOKEN not in repr(client._options) and TOKEN not in repr(client._shared)
     with Amperity(tenant="acme", client_id="cid-1", client_secret="csecret-1") as client:

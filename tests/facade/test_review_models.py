@@ -42,6 +42,8 @@ def _value(hint: Any, label: str, n: int) -> Any:
     origin = typing.get_origin(hint)
     if hint is str:
         return f"{label}-value"
+    if hint is bool:
+        return n % 2 == 0
     if hint is int:
         return 1000 + n
     if hint is dt.datetime:
