@@ -131,9 +131,16 @@ class Listing:
     page_size: int | None = MAX_PAGE  # the --limit default; None: the server's default
 
 
-def _page_args(args: Namespace) -> dict[str, Any]:
+def listing_of(args: Namespace) -> Listing:
+    """The listing a `list` command exports: set by the parser (`listing=`) or named by
+    `resource` in the control plane's table."""
+    listing = getattr(args, "listing", None)
+    return listing if isinstance(listing, Listing) else LISTINGS[args.resource]
+
+
+def page_args(args: Namespace) -> dict[str, Any]:
     # The library itself asks for no more than --max-items still allows.
-    limit = args.limit if args.limit is not None else LISTINGS[args.resource].page_size
+    limit = args.limit if args.limit is not None else listing_of(args).page_size
     return {"limit": limit, "max_items": args.max_items, "next_token": args.next_token}
 
 
@@ -142,14 +149,14 @@ LISTINGS: dict[str, Listing] = {
         "segments",
         Segment,
         fields("id", "name", "status"),
-        lambda c, a: c.segments.list(**_page_args(a)),
+        lambda c, a: c.segments.list(**page_args(a)),
     ),
     "campaigns": Listing(
         "campaigns",
         Campaign,
         fields("id", "name", "deliver_at"),
         lambda c, a: c.campaigns.list(
-            destination_data_template_id=a.destination_data_template_id, **_page_args(a)
+            destination_data_template_id=a.destination_data_template_id, **page_args(a)
         ),
     ),
     "campaign-drafts": Listing(
@@ -157,7 +164,7 @@ LISTINGS: dict[str, Listing] = {
         CampaignDraft,
         fields("id", "name", "deliver_at"),
         lambda c, a: c.campaign_drafts.list(
-            destination_data_template_id=a.destination_data_template_id, **_page_args(a)
+            destination_data_template_id=a.destination_data_template_id, **page_args(a)
         ),
     ),
     "audit-events": Listing(
@@ -170,13 +177,13 @@ LISTINGS: dict[str, Listing] = {
             field("object_id"),
             field("object_name"),
         ),
-        lambda c, a: c.audit_events.list(happened_from=a.from_, happened_to=a.to, **_page_args(a)),
+        lambda c, a: c.audit_events.list(happened_from=a.from_, happened_to=a.to, **page_args(a)),
     ),
     "ingest-jobs": Listing(
         "ingest jobs",
         IngestJobDetails,
         INGEST_COLUMNS,
-        lambda c, a: c.ingest_jobs.list(created_from=a.from_, created_to=a.to, **_page_args(a)),
+        lambda c, a: c.ingest_jobs.list(created_from=a.from_, created_to=a.to, **page_args(a)),
         page_size=None,  # the document declares no limit here, so no maximum either
     ),
     "workflows": Listing(
@@ -190,7 +197,7 @@ LISTINGS: dict[str, Listing] = {
             created_to=a.created_to,
             ended_from=a.ended_from,
             ended_to=a.ended_to,
-            **_page_args(a),
+            **page_args(a),
         ),
     ),
 }
@@ -229,7 +236,7 @@ def list_items(args: Namespace) -> int:
     On a failure or an interruption the error line ends with what was written and the
     `--next-token` that continues from there.
     """
-    listing = LISTINGS[args.resource]
+    listing = listing_of(args)
     fmt = choose_format(args.format, args.output, sys.stdout)
     check_ranges(args)
     _check_destination(args, fmt)
@@ -268,7 +275,7 @@ def list_items(args: Namespace) -> int:
 # --- single objects ----------------------------------------------------------------------
 
 
-def _show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) -> None:
+def show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) -> None:
     fmt = choose_format(args.format, args.output, sys.stdout)
     with open_output(args.output) as sink:
         write_one(fmt, sink, item.to_dict(), model=type(item), details=details, raw=args.csv_raw)
@@ -277,21 +284,21 @@ def _show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) ->
 def get_ingest_job(args: Namespace) -> int:
     with open_client(args) as client:
         job = client.ingest_jobs.get(args.id)
-    _show(args, job, {"tables": TABLE_COLUMNS})
+    show(args, job, {"tables": TABLE_COLUMNS})
     return 0
 
 
 def get_workflow(args: Namespace) -> int:
     with open_client(args) as client:
         workflow = client.workflows.get(args.id, view="verbose" if args.tasks else None)
-    _show(args, workflow, {"task_instances": TASK_COLUMNS})
+    show(args, workflow, {"task_instances": TASK_COLUMNS})
     return 0
 
 
 def stop_workflow(args: Namespace) -> int:
     with open_client(args) as client:
         workflow = client.workflows.stop(args.id)
-    _show(args, workflow, {})
+    show(args, workflow, {})
     return 0
 
 
@@ -322,7 +329,7 @@ def run_workflow(args: Namespace) -> int:
                     f"(stop it with: amperity workflows stop {workflow.id})"
                 )
                 raise
-    _show(args, workflow, {})
+    show(args, workflow, {})
     return 0
 
 

@@ -19,7 +19,7 @@ from .. import __version__
 from .._dates import to_datetime  # value rules shared with the library (see test_layers)
 from ..errors import ConfigurationError
 from ..types import WorkflowRunRequestRunMode
-from . import _commands, _demo, _fake_server
+from . import _commands, _demo, _fake_server, _people
 from ._output import FORMATS
 
 EPILOG = """\
@@ -236,9 +236,14 @@ class _Builder:
         return parser
 
     def listing(
-        self, name: str, resource: str, help: str, page_size: str = str(_commands.MAX_PAGE)
+        self,
+        name: str,
+        resource: str,
+        help: str,
+        page_size: str = str(_commands.MAX_PAGE),
+        listing: _commands.Listing | None = None,
     ) -> argparse.ArgumentParser:
-        parser = self.command(name, help, _commands.list_items, resource=resource)
+        parser = self.command(name, help, _commands.list_items, resource=resource, listing=listing)
         _output(parser, listing=True, page_size=page_size)
         return parser  # type: ignore[no-any-return]
 
@@ -304,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     stop.add_argument("id", metavar="ID")
     _output(stop, listing=False)
 
+    _profile_commands(root)
+    _realtime_commands(root)
+
     fake = root.bare_command(
         "fake-server",
         _fake_server.DESCRIPTION + " The same as python -m amperity_facade.testing.",
@@ -317,6 +325,75 @@ def build_parser() -> argparse.ArgumentParser:
         "--fake", action="store_true", help="use the fake even if credentials are set"
     )
     return parser
+
+
+def _profile_commands(root: _Builder) -> None:
+    profiles = root.group("profiles", "Profile API: profile indexes and their profiles")
+    indexes = profiles.group("indexes", "list profile indexes or show one")
+    indexes.listing(
+        "list", "indexes", "list profile indexes", "the server's", listing=_people.INDEXES
+    )
+    get_index = indexes.command("get", "show one profile index", _people.get_index)
+    get_index.add_argument("id", metavar="INDEX")
+    _output(get_index, listing=False)
+
+    listing = profiles.listing(
+        "list", "profiles", "list an index's profiles", "the server's", listing=_people.PROFILES
+    )
+    listing.add_argument("index", metavar="INDEX")
+    listing.add_argument(
+        "--filter",
+        action="append",
+        type=_people.filter_pair,
+        metavar="ATTRIBUTE=VALUE",
+        help="keep profiles whose attribute equals VALUE (repeatable: all must match)",
+    )
+    get = profiles.command("get", "show one profile", _people.get_profile)
+    get.add_argument("index", metavar="INDEX")
+    get.add_argument("id", metavar="ID", help="the profile's primary key")
+    _output(get, listing=False)
+
+
+def _realtime_commands(root: _Builder) -> None:
+    realtime = root.group("realtime", "Real-Time API: profile lookups, profiles and segments")
+    lookup = realtime.command(
+        "lookup", "find the profile matching identity keys (exit 1 if none)", _people.lookup
+    )
+    lookup.add_argument("collection", metavar="COLLECTION")
+    lookup.add_argument(
+        "--key",
+        action="append",
+        type=_people.key_pair,
+        metavar="NAME=VALUE",
+        help=_people.KEYS_HELP,
+    )
+    lookup.add_argument("--keys-file", metavar="PATH", help=_people.KEYS_FILE_HELP)
+    lookup.add_argument("--enrich", action="store_true", help="include enriched attributes")
+    _output(lookup, listing=False)
+
+    profile = realtime.command("profile", "show one unified profile", _people.realtime_profile)
+    profile.add_argument("collection", metavar="COLLECTION")
+    profile.add_argument("id", metavar="ID")
+    profile.add_argument("--enrich", action="store_true", help="include enriched attributes")
+    _output(profile, listing=False)
+
+    segments = realtime.listing(
+        "segments",
+        "realtime-segments",
+        "list the real-time segments a profile belongs to",
+        "the server's",
+        listing=_people.PROFILE_SEGMENTS,
+    )
+    segments.add_argument("collection", metavar="COLLECTION")
+    segments.add_argument("profile", metavar="ID")
+    members = realtime.listing(
+        "members",
+        "realtime-members",
+        "list the profiles of a real-time segment",
+        "the server's",
+        listing=_people.SEGMENT_MEMBERS,
+    )
+    members.add_argument("segment", metavar="SEGMENT")
 
 
 def _window(parser: argparse.ArgumentParser) -> None:
