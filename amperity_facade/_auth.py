@@ -10,6 +10,7 @@ and replays the call.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     import asyncio
 
 log = logging.getLogger("amperity_facade")
+_UNREADABLE = object()
 # What can travel in an Authorization header: anything else (CR/LF, NUL, spaces) would be
 # refused by the HTTP layer or, worse, split the header.
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]{1,8192}")
@@ -40,6 +42,31 @@ EXPIRY_MARGIN = 60.0
 MAX_LIFETIME = 24 * 3600.0
 # Replays after a 401 (see `_replay`): the first always, later ones only for cached tokens.
 MAX_REPLAYS = 3
+# Request extension: the `Attempt` of the call's retry loop this request belongs to.
+ATTEMPT = "amperity_attempt"
+
+
+class Attempt:
+    """What one attempt of a call spends inside the auth flow, where the retry loop cannot
+    see: each replay after a 401 is a request, and counts against the call's one budget
+    whatever ends the attempt (an answer, a dropped connection, a failed token request).
+
+    `budget` is what the loop has left; the first replay is always allowed (a token that
+    expired between two calls must not fail a call with `max_retries=0`), later ones only
+    while the budget lasts.
+    """
+
+    __slots__ = ("budget", "replays")
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.replays = 0
+
+    def may_replay(self) -> bool:
+        if self.replays and self.replays >= self.budget:
+            return False
+        self.replays += 1
+        return True
 
 
 def is_token_request(request: httpx.Request | None) -> bool:
@@ -147,17 +174,19 @@ class ClientCredentialsAuth(httpx.Auth):
                 trace_id=trace_id,
                 retry_after=None,
             )
-        body: Any
-        try:
+        body: Any = _UNREADABLE
+        # The refusal is raised below, not in a handler: the decoder's error holds the body
+        # (a live token, maybe) and would ride along as the refusal's __context__.
+        with contextlib.suppress(ValueError, RecursionError):
             body = response.json()
-        except (ValueError, RecursionError):
+        if body is _UNREADABLE:
             # Not JSON at all (an HTML page, a cut-off body): as transient as on any call,
             # so the retry loop may ask again; it reports an AuthenticationError at the end.
             raise APIResponseValidationError(
                 f"token request to {self.token_url}: the answer is not JSON",
                 response=_without_body(response),
                 unreadable=True,
-            ) from None
+            )
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not _VISIBLE_ASCII.fullmatch(token):
             raise AuthenticationError(
@@ -208,7 +237,7 @@ class ClientCredentialsAuth(httpx.Auth):
             token, fetched = yield from self._sync_token(rejected, request)
             _bearer(request, token)
             response = yield request
-            if not _replay(response, rejected, token, fetched):
+            if not _replay(response, rejected, token, fetched, request.extensions.get(ATTEMPT)):
                 return
 
     async def async_auth_flow(
@@ -238,11 +267,18 @@ class ClientCredentialsAuth(httpx.Auth):
                 limiter.cancel()
             _bearer(request, token)
             response = yield request
-            if not _replay(response, rejected, token, token == fetched):
+            attempt = request.extensions.get(ATTEMPT)
+            if not _replay(response, rejected, token, token == fetched, attempt):
                 return
 
 
-def _replay(response: httpx.Response, rejected: set[str], token: str, fetched: bool) -> bool:
+def _replay(
+    response: httpx.Response,
+    rejected: set[str],
+    token: str,
+    fetched: bool,
+    attempt: Attempt | None = None,
+) -> bool:
     """Whether a 401 is worth one more try with another token.
 
     The first 401 always is (the token expired or was revoked). After that, only when the
@@ -254,7 +290,9 @@ def _replay(response: httpx.Response, rejected: set[str], token: str, fetched: b
         return False
     first = not rejected
     rejected.add(token)
-    return first or not fetched
+    if not (first or not fetched):
+        return False
+    return attempt is None or attempt.may_replay()
 
 
 def _without_body(response: httpx.Response) -> httpx.Response:

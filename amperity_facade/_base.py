@@ -22,7 +22,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from ._auth import BearerTokenAuth, ClientCredentialsAuth, is_token_request
+from ._auth import ATTEMPT, Attempt, BearerTokenAuth, ClientCredentialsAuth, is_token_request
 from ._config import NOT_GIVEN, Options, resolve
 from ._families import CONTROL_PLANE, FAMILY, PRIVATE_BODY, REALTIME
 from ._operations import Call
@@ -201,20 +201,26 @@ class BaseClient(Generic[Pool]):
     def retry_policy(self) -> RetryPolicy:
         return self._options.retry
 
-    def _request(self, call: Call[Any]) -> dict[str, Any]:
-        """The keyword arguments that send `call`: the control plane's as built; another
-        family's with its own version, its base URL, and its family for the limiter."""
-        if call.family == CONTROL_PLANE:
-            return call.kwargs
+    def _attempt(self, attempt: int) -> Attempt:
+        """The record of one attempt's replays, knowing how many retries are left."""
+        return Attempt(self._options.max_retries - attempt)
+
+    def _request(self, call: Call[Any], attempt: Attempt) -> dict[str, Any]:
+        """The keyword arguments that send `call` as one attempt: the control plane's as
+        built; another family's with its own version, its base URL, and its family for the
+        limiter. Extensions travel with the request to the auth flow and the transport."""
         kwargs = dict(call.kwargs)
+        extensions: dict[str, Any] = {ATTEMPT: attempt}
+        kwargs["extensions"] = extensions
+        if call.family == CONTROL_PLANE:
+            return kwargs
         kwargs["headers"] = {
             **kwargs.get("headers", {}),
             "api-version": self._options.version_of(call.family),
         }
-        extensions: dict[str, Any] = {FAMILY: call.family}
+        extensions[FAMILY] = call.family
         if call.private:
             extensions[PRIVATE_BODY] = True
-        kwargs["extensions"] = extensions
         if call.family == REALTIME:
             kwargs["url"] = self._options.realtime_base_url + kwargs["url"]
         return kwargs
@@ -240,9 +246,6 @@ class BaseClient(Generic[Pool]):
         """The call's result, a `Retry`, or the error to raise for this answer."""
         policy = self._options.retry
         status = response.status_code
-        # A 401 replayed by the OAuth flow was an attempt too: it counts against the budget.
-        replays = sum(1 for earlier in response.history if earlier.status_code == 401)
-        attempt += replays
         if status in call.absent:
             return None  # type: ignore[return-value]  # Call[T | None] says so
         if status >= 300:
@@ -252,7 +255,7 @@ class BaseClient(Generic[Pool]):
             )
             if delay is None:
                 raise _scrubbed(call, status_error(response, retry_after))
-            return self._log_retry(call, f"status {status}", Retry(delay, 1 + replays), attempt)
+            return self._log_retry(call, f"status {status}", Retry(delay), attempt)
         self._shared.notices.check(call.operation, response)
         try:
             return call.parse(response)
@@ -261,7 +264,7 @@ class BaseClient(Generic[Pool]):
             if not exc.unreadable or delay is None:
                 raise _scrubbed(call, exc) from None
             why = f"an unreadable {status} answer"
-            return self._log_retry(call, why, Retry(delay, 1 + replays), attempt)
+            return self._log_retry(call, why, Retry(delay), attempt)
 
     def settle_error(self, call: Call[Any], error: Exception, attempt: int) -> Retry:
         """A `Retry` after an attempt that raised, or the (typed, redacted) error to raise."""
@@ -301,6 +304,13 @@ class BaseClient(Generic[Pool]):
             return self._log_retry(call, type(error).__name__, Retry(delay), attempt)
         if isinstance(error, RuntimeError) and self._shared.closed:
             raise ClientClosedError(f"this {type(self).__name__} was closed") from None
+        if isinstance(error, httpx.InvalidURL | UnicodeError):
+            # An argument httpx cannot put in a request (too long for a URL, a lone
+            # surrogate): the caller's input, named without its value (it may be personal).
+            raise ConfigurationError(
+                f"{call.operation}: an argument cannot be sent: {type(error).__name__} "
+                "(too long for a URL, or not valid text)"
+            ) from None
         raise error
 
     def _where(self, call: Call[Any]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ._body import ACCEPT_ENCODING
 from ._families import (
     CONTROL_PLANE,
     DEFAULT_RATE_LIMITS,
@@ -25,7 +26,7 @@ from ._families import (
     Family,
     realtime_base,
 )
-from ._numbers import finite, shown
+from ._numbers import MAX_SECONDS, finite, seconds, shown
 from ._retry import RetryPolicy, check_max_retries
 from ._version import __version__
 from .errors import ConfigurationError
@@ -173,6 +174,11 @@ def _positive(value: object) -> bool:
     return number is not None and number > 0
 
 
+def _positive_seconds(value: object) -> bool:
+    number = seconds(value)
+    return number is not None and number > 0
+
+
 def check_timeout(timeout: object) -> httpx.Timeout:
     """A positive, finite number of seconds, or an `httpx.Timeout` whose parts all are.
 
@@ -182,15 +188,16 @@ def check_timeout(timeout: object) -> httpx.Timeout:
     if isinstance(timeout, httpx.Timeout):
         for name in ("connect", "read", "write", "pool"):
             value = getattr(timeout, name)
-            if value is not None and not _positive(value):
+            if value is not None and not _positive_seconds(value):
                 raise ConfigurationError(
-                    f"timeout.{name} must be a positive, finite number of seconds or None, "
-                    f"got {shown(value)}"
+                    f"timeout.{name} must be a positive, finite number of seconds "
+                    f"(at most {MAX_SECONDS:g}, a year) or None; got {shown(value)}"
                 )
         return timeout
-    if not _positive(timeout):
+    if not _positive_seconds(timeout):
         raise ConfigurationError(
-            f"timeout must be a positive, finite number of seconds, got {shown(timeout)}"
+            f"timeout must be a positive, finite number of seconds, at most {MAX_SECONDS:g} (a year); "
+            f"got {shown(timeout)}"
         )
     return httpx.Timeout(float(timeout))  # type: ignore[arg-type]
 
@@ -249,6 +256,11 @@ def check_base_url(base_url: object) -> str:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise ConfigurationError(f"base_url {base_url!r} is not a valid URL: {exc}") from None
+    if url.userinfo:  # it would show in reprs, messages and logs; credentials go elsewhere
+        raise ConfigurationError(
+            "base_url must not carry a user name or password (user:password@host); "
+            "pass credentials as token or client_id/client_secret"
+        )
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(f"base_url {base_url!r} must be an http(s) URL with a host")
     if url.scheme == "http" and not _is_loopback(url.host):
@@ -336,4 +348,5 @@ def request_headers(options: Options) -> dict[str, str]:
         "amperity-tenant": options.tenant,
         "api-version": options.api_version,
         "user-agent": f"amperity-facade/{__version__}",
+        "accept-encoding": ACCEPT_ENCODING,  # only what the bounded reader undoes
     }

@@ -7,6 +7,11 @@ clear ConfigurationError as NaN or infinity, so every check goes through here.
 
 from __future__ import annotations
 
+# The longest wait any setting may ask for: a year. Finite values far past it (1e300) would
+# pass a finiteness check and then overflow the platform's time_t in a sleep or a socket
+# timeout, raising a raw OverflowError mid-call.
+MAX_SECONDS = 365 * 24 * 3600.0
+
 
 def finite(value: object) -> float | None:
     """The value as a finite float, or None: not a number (bools included), NaN, infinite,
@@ -25,3 +30,9 @@ def shown(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > 64:
         return f"an integer of {value.bit_length()} bits"
     return repr(value)
+
+
+def seconds(value: object) -> float | None:
+    """`finite`, and no longer than MAX_SECONDS (see there)."""
+    number = finite(value)
+    return number if number is not None and number <= MAX_SECONDS else None

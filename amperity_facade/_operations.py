@@ -43,7 +43,7 @@ from ._dates import (
     to_datetime,
 )
 from ._families import CONTROL_PLANE, Family
-from ._pagination import Chain, Page
+from ._pagination import Chain, Page, text_problem
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
 
@@ -142,25 +142,38 @@ def _refusal(
     )
 
 
+def _described(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+# Refusals are raised after the handler that caught the cause, never in it: the decoder's
+# error keeps the whole body (`JSONDecodeError.doc`), which for a lookup is a person's
+# profile, and would otherwise ride along as the refusal's __context__.
+
+
 def _decode(response: httpx.Response) -> Any:
     try:
         return _json.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # cut short, HTML, binary
-        raise _refusal(response, exc, unreadable=True) from None
+        detail, unreadable = _described(exc), True
     except (ValueError, RecursionError) as exc:  # JSON, but nested or numbered past limits
-        raise _refusal(response, exc) from None
+        detail, unreadable = _described(exc), False
+    raise _refusal(response, detail, unreadable=unreadable)
 
 
 def _parser(module: Any, model: type[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
         body = _decode(response)
+        detail: str | None = None
         try:
             shape_of(model).check(body)
             parsed = module.parse_response(_Decoded(response, body))
         except Invalid as exc:
-            raise _refusal(response, str(exc)) from None
+            detail = str(exc) or "not the documented shape"
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            raise _refusal(response, exc) from None
+            detail = _described(exc)
+        if detail is not None:
+            raise _refusal(response, detail)
         if not isinstance(parsed, model):
             where = f"{response.request.method} {response.request.url.path}"
             raise APIResponseValidationError(
@@ -177,6 +190,8 @@ def _page_parser(module: Any, model: type[Any]) -> Callable[[httpx.Response], Pa
     def parse(response: httpx.Response) -> Page[Any]:
         listing: _ListModel[Any] = parse_model(response)
         token = listing.next_token if isinstance(listing.next_token, str) else None
+        if token and (problem := text_problem(token)) is not None:
+            raise _refusal(response, f"its next_token {problem}")
         total = getattr(listing, "total", None)  # not every listing declares one
         total = total if isinstance(total, int) else None
         return Page(list(listing.data), token or None, total, raw=listing)
@@ -205,6 +220,8 @@ def _envelope_problem(data: object, token: object, total: object) -> str | None:
         return "an item of its data is not an object"
     if not isinstance(token, str | None):
         return "its next_token is not a string"
+    if token and (problem := text_problem(token)) is not None:
+        return f"its next_token {problem}"
     if not isinstance(total, int | None) or isinstance(total, bool):
         return "its total is not an integer"
     return None
@@ -229,6 +246,9 @@ def check_id(value: object, name: str) -> str:
         raise ConfigurationError(f"{name} must be a non-empty string, got {value!r}")
     if value in (".", ".."):  # a dot segment would be resolved away by URL normalisation
         raise ConfigurationError(f"{name} {value!r} is not a valid id")
+    problem = text_problem(value)
+    if problem is not None:
+        raise ConfigurationError(f"{name} {problem}")
     return value
 
 

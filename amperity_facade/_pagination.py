@@ -234,6 +234,23 @@ def _at_most(call: Call[Page[T]], left: int) -> Call[Page[T]]:
     return replace(call, kwargs={**call.kwargs, "params": params})
 
 
+# The longest id or cursor accepted, in characters: far above any real one, far below the
+# 65,536 at which httpx refuses a URL component with a raw InvalidURL.
+MAX_TEXT = 16_384
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` cannot travel in a URL, or None: too long, or not encodable (a lone
+    surrogate, which UTF-8 cannot carry, raises a raw UnicodeEncodeError in httpx)."""
+    if len(value) > MAX_TEXT:
+        return f"is {len(value):,} characters long (at most {MAX_TEXT:,})"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid text (it holds a lone surrogate)"
+    return None
+
+
 class Walk(Generic[T]):
     def __init__(
         self,
@@ -250,6 +267,8 @@ class Walk(Generic[T]):
             raise ConfigurationError(
                 "next_token must be a non-empty string (or None for the start)"
             )
+        if next_token is not None and (problem := text_problem(next_token)) is not None:
+            raise ConfigurationError(f"next_token {problem}")
         self._chain = chain_of(sources)
         self._span: str | None = None
         self._token: str | None = None
@@ -274,23 +293,27 @@ class Walk(Generic[T]):
 
     def _new_span(self) -> None:
         """Forget what the previous span's server said: its cursors mean nothing here."""
-        self._seen: set[bytes] = set()
-        self._order: deque[bytes] = deque()
+        # Cursors and page marks are remembered apart, each up to SEEN_CURSORS: sharing one
+        # memory halved it, and a cycle of 600 cursors went unnoticed forever.
+        self._memory: dict[bytes, tuple[set[bytes], deque[bytes]]] = {
+            b"cursor": (set(), deque()),
+            b"page": (set(), deque()),
+        }
         self._empty = 0
         if self._token is not None:
             self._remember(self._token)
 
     def _remember(self, text: str, kind: bytes = b"cursor") -> bool:
         """Record a server cursor (or a page's mark); False when it was already seen
-        (recently) in this span."""
-        data = kind + b"\0" + text.encode("utf-8", "surrogatepass")
-        key = hashlib.blake2b(data, digest_size=16).digest()
-        if key in self._seen:
+        (among the last SEEN_CURSORS of its kind) in this span."""
+        seen, order = self._memory[kind]
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if key in seen:
             return False
-        if len(self._order) >= SEEN_CURSORS:
-            self._seen.discard(self._order.popleft())
-        self._order.append(key)
-        self._seen.add(key)
+        if len(order) >= SEEN_CURSORS:
+            seen.discard(order.popleft())
+        order.append(key)
+        seen.add(key)
         return True
 
     def next_call(self) -> Call[Page[T]] | None:

@@ -40,8 +40,10 @@ SLOT_HELD = "amperity_slot_held"
 class RateLimiter:
     def __init__(self, per_second: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.capacity = max(1, math.floor(per_second))
-        # Rates below one request per second stretch the window instead.
-        self.window = WINDOW * self.capacity / per_second
+        # A fractional rate rounds down (9.5 a second: 9 in any second); a shorter window
+        # would let a slot free within the second and admit nearly twice the rate. Rates
+        # below one a second stretch the window instead.
+        self.window = WINDOW if per_second >= 1 else WINDOW / per_second
         self._clock = clock
         self._in_flight = 0
         self._free_at: list[float] = []  # heap: when each answered slot becomes usable again

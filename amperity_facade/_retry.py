@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._numbers import finite, shown
+from ._numbers import MAX_SECONDS, seconds, shown
 from .errors import ConfigurationError
 
-_SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+_SECONDS = re.compile(r"[0-9]{1,100}(?:\.[0-9]{1,100})?")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Failures after which the request cannot have reached the server.
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -57,11 +57,12 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _check_number(name: str, value: object, *, minimum: float, allow_equal: bool) -> float:
-    number = finite(value)
+    number = seconds(value)
     if number is None or not (number >= minimum if allow_equal else number > minimum):
         bound = f">= {minimum:g}" if allow_equal else f"> {minimum:g}"
         raise ConfigurationError(
-            f"RetryPolicy.{name} must be a finite number {bound}, got {shown(value)}"
+            f"RetryPolicy.{name} must be a number of seconds {bound} and at most "
+            f"{MAX_SECONDS:g} (a year), got {shown(value)}"
         )
     return number
 

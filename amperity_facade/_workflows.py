@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from amperity_api.models import Workflow
 
-from ._numbers import finite, shown
+from ._numbers import MAX_SECONDS, seconds, shown
 from .errors import ConfigurationError, WorkflowFailedError
 
 SUCCEEDED = frozenset({"succeeded"})
@@ -95,9 +95,10 @@ def check_wait(timeout: object, poll_interval: object) -> tuple[float, float]:
 
 
 def _seconds(value: object, name: str) -> float:
-    seconds = finite(value)
-    if seconds is not None and seconds > 0:
-        return seconds
+    number = seconds(value)
+    if number is not None and number > 0:
+        return number
     raise ConfigurationError(
-        f"{name} must be a positive, finite number of seconds, got {shown(value)}"
+        f"{name} must be a positive, finite number of seconds, at most {MAX_SECONDS:g} (a year); "
+        f"got {shown(value)}"
     )

@@ -55,12 +55,17 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
 
     async def _read(self, response: httpx.Response) -> None:
         body = Body(response, self.max_response_bytes)
-        try:
-            async for chunk in response.aiter_bytes():
-                if not body.take(chunk):
-                    break
-        except httpx.DecodingError as exc:
-            body.undecodable(exc)
+        if body.in_memory():  # an answer built from bytes (a mock's) was decoded already
+            body.take(response.content)
+        else:
+            try:  # raw bytes, decoded by Body under its cap (see `_body`)
+                async for raw in response.aiter_raw():
+                    if not body.feed(raw):
+                        break
+                else:
+                    body.end()
+            except httpx.DecodingError as exc:
+                body.undecodable(exc)
         await response.aclose()
         body.finish()
 

@@ -131,17 +131,23 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         while True:
             self._check_open()
             outcome: T | Retry
+            record = self._attempt(attempt)
+            failure: Exception | None = None
             try:
-                response = self._http.request(**self._request(call))
+                response = self._http.request(**self._request(call, record))
             except Exception as exc:
-                outcome = self.settle_error(call, exc, attempt)
+                failure = exc
+            # Settled outside the handler: an error raised there would keep `failure` (and
+            # what it holds, a token answer's body) as its __context__.
+            if failure is not None:
+                outcome = self.settle_error(call, failure, attempt + record.replays)
             else:
                 release(response)
-                outcome = self.settle_response(call, response, attempt)
+                outcome = self.settle_response(call, response, attempt + record.replays)
             if not isinstance(outcome, Retry):
                 return outcome
             time.sleep(outcome.delay)
-            attempt += outcome.spent
+            attempt += outcome.spent + record.replays
 
     def _paginate(
         self, sources: list[PageSource[T]], next_token: str | None, max_items: int | None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -393,7 +392,7 @@ def test_memory_of_seen_cursors_is_bounded() -> None:
     walk = pagination.Walk.factory([source], None, None)()
     for n in range(5 * pagination.SEEN_CURSORS):
         walk.accept(pagination.Page([n], f"cursor-{n:06d}-" + "x" * 200))
-    remembered = [v for v in vars(walk).values() if isinstance(v, set | list | dict | deque)]
+    remembered = [kept for memory in walk._memory.values() for kept in memory]
     assert remembered and all(len(v) <= pagination.SEEN_CURSORS for v in remembered)
     walk.accept(pagination.Page([-1], f"cursor-{5 * pagination.SEEN_CURSORS - 1:06d}-" + "x" * 200))
     with pytest.raises(errors.PaginationError, match="second time"):
