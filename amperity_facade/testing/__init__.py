@@ -1,7 +1,8 @@
 """A local fake of the Amperity API, so clients are tested over real HTTP, offline.
 
 Use it as ``with FakeAmperity(tenant="acme", seed=7) as fake:`` and point a client at
-``fake.base_url`` with ``fake.tenant`` and ``fake.token`` (or the OAuth client credentials).
+``fake.base_url`` (control plane and Profile API) or ``fake.realtime_base_url`` (Real-Time
+API) with ``fake.tenant`` and ``fake.token`` (or the OAuth client credentials).
 Without a socket, pass ``transport=fake.transport()`` (or ``fake.async_transport()``).
 """
 
@@ -10,6 +11,7 @@ from ._fake import FakeAmperity
 from ._faults import Fault, FaultKind
 from ._log import RecordedRequest
 from ._names import OperationName
+from ._profile_data import SeededCollection, SeededIndex, SeededSegment
 
 __all__ = [
     "FakeAmperity",
@@ -18,4 +20,7 @@ __all__ = [
     "FaultKind",
     "OperationName",
     "RecordedRequest",
+    "SeededCollection",
+    "SeededIndex",
+    "SeededSegment",
 ]

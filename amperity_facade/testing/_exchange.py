@@ -23,8 +23,10 @@ from ._errors import ApiError
 from ._faults import ANSWER_KINDS, PAGE_KINDS, Fault, FaultBook, Pending
 from ._hostile import mangle, rewrite_page
 from ._log import RecordedRequest, RequestLog
+from ._names import REALTIME
 from ._operations import Answer, Backend
-from ._routes import Route, resolve
+from ._profiles import REDACTED, redact_lookup
+from ._routes import LOOKUP, Route, family_of, resolve
 
 JSON = "application/json"
 SERVER = "amperity-fake"
@@ -81,12 +83,17 @@ class Exchange:
         """`target` is the raw path and query as sent; header names must be lower case."""
         raw_path, _, raw_query = target.partition("?")
         route = resolve(raw_path)
+        family = route.family if route is not None else family_of(raw_path)
+        query = parse_qs(raw_query, keep_blank_values=True)
+        logged_query, logged_body = query, body
+        if family == REALTIME:
+            logged_query, logged_body = redacted(route, query, body)
         entry = RecordedRequest(
             method=method,
             path=raw_path,
-            query=parse_qs(raw_query, keep_blank_values=True),
+            query=logged_query,
             headers=headers,
-            body=body,
+            body=logged_body,
             operation=route.methods.get(method) if route else None,
             status=0,
             at=time.monotonic(),
@@ -95,32 +102,38 @@ class Exchange:
         request_id = "req-" + secrets.token_hex(8)
         pending = self.faults.take(entry.operation, number)
         fault = pending.fault if pending is not None else None
+        sent = Sent(route, family, query, body)
         if fault is not None and fault.kind == "slow":
-            return Wait(cast(float, fault.delay), lambda: self.serve(entry, route, request_id))
+            return Wait(cast(float, fault.delay), lambda: self.serve(entry, sent, request_id))
         if fault is not None and fault.kind == "drop":
             return Drop()  # the entry keeps status 0: nothing was answered
         if fault is not None and fault.kind in ANSWER_KINDS:
-            return finish(entry, fault_reply(fault, method, request_id))
-        return self.serve(entry, route, request_id, pending)
+            return finish(entry, fault_reply(fault, method, request_id, family))
+        return self.serve(entry, sent, request_id, pending)
 
     def serve(
         self,
         entry: RecordedRequest,
-        route: Route | None,
+        sent: Sent,
         request_id: str,
         pending: Pending | None = None,
     ) -> Reply:
-        """Answer through the backend; `pending` holds a page or body fault to apply, if any."""
+        """Answer through the backend; `pending` holds a page or body fault to apply, if any.
+
+        The backend reads the request as sent (`sent`), the log keeps it redacted (`entry`)."""
         fault = pending.fault if pending is not None else None
         backend = self.backend
         extra: dict[str, str] = {}
         try:
-            answer = backend.answer(entry.method, route, entry.headers, entry.query, entry.body)
+            answer = backend.answer(
+                entry.method, sent.route, entry.headers, sent.query, sent.body, sent.family
+            )
         except ApiError as error:
-            answer = Answer(error.status, envelope(error.status, error.message, request_id))
+            body = envelope(error.status, error.message, request_id, sent.family)
+            answer = Answer(error.status, body)
             extra = error.headers
         if answer.status < 400:
-            extra = backend.deprecation_headers(entry.operation)
+            extra = {**answer.headers, **backend.deprecation_headers(entry.operation)}
         status, answer_body = answer.status, answer.body
         if pending is not None and pending.fault.kind in PAGE_KINDS:
             if status == 200 and isinstance(answer_body, dict) and self.faults.consume(pending):
@@ -134,18 +147,39 @@ class Exchange:
         return finish(entry, reply(status, payload, JSON, request_id, extra, entry.method))
 
 
+@dataclass(frozen=True)
+class Sent:
+    """The request as the backend reads it, before the log's redaction."""
+
+    route: Route | None
+    family: str
+    query: dict[str, list[str]]
+    body: bytes
+
+
+def redacted(
+    route: Route | None, query: dict[str, list[str]], body: bytes
+) -> tuple[dict[str, list[str]], bytes]:
+    """What the log keeps of a Real-Time request: identity keys travel in lookup bodies (and
+    in the query of the GET lookup form, which the fake refuses but still logs), so their
+    values are replaced; key names stay, so a test can still see which keys were sent."""
+    if route is not None and route.methods is LOOKUP:
+        query = {k: [REDACTED] * len(v) if k != "_enrich" else v for k, v in query.items()}
+    return query, redact_lookup(body)
+
+
 def finish(entry: RecordedRequest, answer: Reply) -> Reply:
     entry.status = answer.status
     return answer
 
 
-def fault_reply(fault: Fault, method: str, request_id: str) -> Reply:
+def fault_reply(fault: Fault, method: str, request_id: str, family: str) -> Reply:
     status = fault.answer_status
     extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
     if fault.kind == "html":
         page = HTML_PAGE.format(status=status, reason=reason_phrase(status) or "Error").encode()
         return reply(status, page, "text/html; charset=utf-8", request_id, extra, method)
-    body = envelope(status, f"injected fault: status {status}", request_id)
+    body = envelope(status, f"injected fault: status {status}", request_id, family)
     return reply(status, json.dumps(body).encode(), JSON, request_id, extra, method)
 
 
@@ -186,10 +220,22 @@ def reason_phrase(status: int) -> str:
         return ""
 
 
-def envelope(status: int, message: str, request_id: str) -> dict[str, Any]:
+def envelope(status: int, message: str, request_id: str, family: str = "") -> dict[str, Any]:
+    """The family's error body: the Real-Time API's ErrorBody, or the others' ErrorResponse."""
+    if family == REALTIME:
+        return {"error": error_code(status), "message": message}
     return {
         "status": status,
         "message": message,
         "request_id": request_id,
         "trace_id": "tr-" + secrets.token_hex(8),
     }
+
+
+def error_code(status: int) -> str:
+    """The Real-Time API's error code: the status's reason, snake_cased (429 is
+    too_many_requests); a status without a reason is http_<status>."""
+    phrase = reason_phrase(status)
+    if not phrase:
+        return f"http_{status}"
+    return "".join(c if c.isalnum() else "_" for c in phrase.lower()).strip("_")

@@ -6,27 +6,29 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from . import _data
+from . import _data, _profiles
 from ._auth import RateLimiter, TokenBook
 from ._errors import FakeUsageError
 from ._exchange import Exchange
 from ._faults import Fault, FaultBook, check
 from ._hostile import prepare
 from ._log import RecordedRequest, RequestLog
-from ._names import OperationName, check_operation
+from ._names import CONTROL_PLANE, PROFILE, REALTIME, OperationName, check_operation
 from ._operations import Backend
-from ._routes import API_PREFIX
+from ._profile_data import SeededCollection, SeededIndex, copy_item
+from ._routes import API_PREFIX, REALTIME_PREFIX
 from ._server import FakeHTTPServer
 from ._times import DEFAULT_ANCHOR, to_ms
 from ._transport import AsyncFakeTransport, FakeTransport
 from ._workflows import WorkflowBook
 
 LIFECYCLES = ("polls", "time")
+LIMITED_FAMILIES = (PROFILE, REALTIME)
 
 
 class FakeAmperity:
@@ -37,6 +39,34 @@ class FakeAmperity:
     the point, transport() and async_transport() serve the same fake in process. Data is generated once from `seed` and anchored at `anchor` (where the
     clock stays, if `frozen_clock`); faults,
     deprecation headers, token expiry and rate limiting are switched on by the test.
+
+    Three API families share the host, with the same tenant, tokens, faults and request log:
+    the control plane and the Profile API (api-version 2025-07-31: indexes and their
+    profiles) under `base_url` (/api), the Real-Time API (api-version 2026-09-03 or none:
+    keychain lookups, profiles, real-time segments) under `realtime_base_url` (/prof).
+    Their data: `indexes` Profile API indexes of `profiles_per_index` profiles each;
+    `collections` real-time collections of `profiles_per_collection` profiles each, and
+    `realtime_segments` real-time segments dealt over the collections in turn. It is built
+    on the first request to either family (or the first use of the helpers below).
+
+    What tests can rely on (all seeded, the same for the same `seed`):
+    `profile_indexes` (SeededIndex: id, name, attributes, profile_ids), `profiles(index_id)`
+    (the profiles as served); `collections` (SeededCollection: id, key_priority,
+    identity_keys, enriched_attributes, profile_ids, segments of SeededSegment), and
+    `realtime_profiles(collection_id, enrich=False)` (the profiles as served, identity keys
+    among their attributes: customer_id "CUST-0001", email "customer-0001@example.com",
+    device_id, and loyalty_id "LOY-0001" on about 60% of them).
+    Semantics: pages default to 25 items in both families; filter[<attribute>]=<value>
+    matches exactly against the value's JSON text (strings as they are, 42, 3.5, true), and
+    an attribute the index lacks is a 400; a lookup searches the collection's key_priority
+    in order, then any other key given (device_id), answering the first match with a
+    Location header; Real-Time pages always carry `total`. Errors under /prof are
+    ``{"error": "<snake_case reason>", "message": ...}``, under /api the control plane's
+    envelope. The request log keeps Real-Time bodies redacted (see RecordedRequest).
+
+    Rate limits: `rate_limit` is the control plane's (10/s live), `rate_limits` the others',
+    by family name, e.g. ``{"profile": 2000, "realtime": 2000}`` (2,000/s live); each family
+    has its own one-second window, None (the default) leaves it unlimited.
     """
 
     def __init__(
@@ -53,6 +83,12 @@ class FakeAmperity:
         default_page_size: int = 100,
         max_page_size: int = 1000,
         rate_limit: int | None = None,
+        rate_limits: Mapping[str, int | None] | None = None,
+        indexes: int = 3,
+        profiles_per_index: int = 120,
+        collections: int = 2,
+        profiles_per_collection: int = 200,
+        realtime_segments: int = 6,
         token_ttl: float = 3600,
         lifecycle: str = "polls",
         step_seconds: float = 0.05,
@@ -90,8 +126,21 @@ class FakeAmperity:
             ingest_jobs=ingest_jobs,
             workflows=workflows,
         )
+        counts = {
+            "indexes": indexes,
+            "profiles_per_index": profiles_per_index,
+            "collections": collections,
+            "profiles_per_collection": profiles_per_collection,
+            "realtime_segments": realtime_segments,
+        }
+        for name, value in counts.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be an int of at least 0, got {value!r}")
+        if realtime_segments and not collections:
+            raise ValueError("realtime_segments need at least one collection")
+        self._profiles = _profiles.build(seed=seed, anchor_ms=self._anchor_ms, **counts)
         self._tokens = TokenBook(self.token, self.client_id, self.client_secret, token_ttl)
-        self._limiter = RateLimiter(rate_limit)
+        self._limiters = family_limiters(rate_limit, rate_limits)
         self._backend = Backend(
             tenant=tenant,
             data=data,
@@ -105,7 +154,8 @@ class FakeAmperity:
                 now_ms=self.now_ms,
             ),
             tokens=self._tokens,
-            limiter=self._limiter,
+            limiters=self._limiters,
+            profiles=self._profiles,
             default_page_size=default_page_size,
             max_page_size=max_page_size,
         )
@@ -132,8 +182,47 @@ class FakeAmperity:
 
     @property
     def base_url(self) -> str:
+        """The control plane and the Profile API: http://HOST:PORT/api."""
+        return self.origin + API_PREFIX
+
+    @property
+    def realtime_base_url(self) -> str:
+        """The Real-Time API, on the same host: http://HOST:PORT/prof."""
+        return self.origin + REALTIME_PREFIX
+
+    @property
+    def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6 goes in brackets
-        return f"http://{host}:{self.port}{API_PREFIX}"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def profile_indexes(self) -> tuple[SeededIndex, ...]:
+        """The Profile API's indexes, in the order list-indexes serves them."""
+        return tuple(index.info for index in self._profiles.get().indexes)
+
+    def profiles(self, index_id: str) -> list[dict[str, Any]]:
+        """The profiles of one index as GET .../profiles/{id} serves them (copies), in the
+        order list-profiles serves them."""
+        index = self._profiles.get().index_by_id.get(index_id)
+        if index is None:
+            known = ", ".join(i.info.id for i in self._profiles.get().indexes)
+            raise FakeUsageError(f"no index {index_id!r}; the fake has: {known}")
+        return [copy_item(p) for p in index.profiles]
+
+    @property
+    def collections(self) -> tuple[SeededCollection, ...]:
+        """The Real-Time API's collections, each with its key priority and segments."""
+        return tuple(c.info for c in self._profiles.get().collections)
+
+    def realtime_profiles(self, collection_id: str, enrich: bool = False) -> list[dict[str, Any]]:
+        """The profiles of one collection as GET /prof/profiles/{collection}/{id} serves them
+        (copies; with `enrich`, as ?enrich=true serves them), in seeding order."""
+        collection = self._profiles.get().collection_by_id.get(collection_id)
+        if collection is None:
+            known = ", ".join(c.info.id for c in self._profiles.get().collections)
+            raise FakeUsageError(f"no collection {collection_id!r}; the fake has: {known}")
+        book = collection.enriched if enrich else collection.plain
+        return [copy_item(p) for p in book.values()]
 
     def start(self) -> Self:
         if self._server is not None:
@@ -155,7 +244,8 @@ class FakeAmperity:
         Same routes, auth, rate limit, faults, request log and workflows as the server, and
         no need to start() it: pass it as ``Amperity(..., transport=fake.transport())`` or
         ``httpx.Client(base_url="http://fake/api", transport=fake.transport())``; any host
-        will do, the path must start with /api. A "drop" fault raises
+        will do, the path must start with /api (or /prof for the Real-Time API). A "drop"
+        fault raises
         httpx.RemoteProtocolError and a "slow" one sleeps (raising httpx.ReadTimeout when
         the request's read timeout is shorter), as over a socket.
         """
@@ -220,10 +310,12 @@ class FakeAmperity:
         return self._log.snapshot()
 
     def reset(self) -> None:
-        """Forget requests, pending faults, the request counter and the rate window; keep data."""
+        """Forget requests, pending faults, the request counter and the rate windows; keep
+        data."""
         self._log.clear()
         self._faults.clear()
-        self._limiter.clear()
+        for limiter in self._limiters.values():
+            limiter.clear()
 
     def count(self, operation: OperationName | None = None, status: int | None = None) -> int:
         """Requests logged since start or reset; status 0 counts dropped connections.
@@ -244,3 +336,24 @@ class FakeAmperity:
             if (operation is None or r.operation == operation)
             and (status is None or r.status == status)
         )
+
+
+def family_limiters(
+    rate_limit: int | None, rate_limits: Mapping[str, int | None] | None
+) -> dict[str, RateLimiter]:
+    """One limiter per family; `rate_limits` names only the Profile and Real-Time APIs, since
+    the control plane's limit is `rate_limit` (two ways to set one limit would conflict)."""
+    limits: dict[str, int | None] = {CONTROL_PLANE: rate_limit, PROFILE: None, REALTIME: None}
+    for family, limit in (rate_limits or {}).items():
+        if family not in LIMITED_FAMILIES:
+            hint = " (use rate_limit= for it)" if family == CONTROL_PLANE else ""
+            raise ValueError(
+                f"rate_limits takes {' and '.join(map(repr, LIMITED_FAMILIES))}, "
+                f"got {family!r}{hint}"
+            )
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise ValueError(f"rate_limits[{family!r}] must be an int or None, got {limit!r}")
+        if limit is not None and limit < 1:
+            raise ValueError(f"rate_limits[{family!r}] must be at least 1, got {limit}")
+        limits[family] = limit
+    return {family: RateLimiter(limit) for family, limit in limits.items()}

@@ -11,7 +11,12 @@ from ._names import OperationName
 @dataclass
 class RecordedRequest:
     """One request as received; `status` is filled in just before the answer is written
-    (0 when a "drop" fault closed the connection instead)."""
+    (0 when a "drop" fault closed the connection instead).
+
+    Real-Time API requests are kept redacted, since identity keys travel in them: a lookup's
+    body keeps its key names with every value "<redacted>" (and `enrich`), any other body
+    under /prof only its field names (or "<redacted>" when it is not a JSON object), and the
+    query of the (refused) GET lookup form its names only."""
 
     method: str
     path: str

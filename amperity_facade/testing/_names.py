@@ -18,6 +18,12 @@ ListingName = Literal[
     "list-ingest-jobs",
     "list-segment",
     "list-workflows",
+    # Profile API
+    "list-indexes",
+    "list-profiles",
+    # Real-Time API
+    "list-profile-segments",
+    "list-segment-profiles",
 ]
 OperationName = Literal[
     ListingName,
@@ -26,9 +32,20 @@ OperationName = Literal[
     "get-workflow",
     "run-workflow",
     "stop-workflow",
+    # Profile API
+    "get-index",
+    "get-profile",
+    # Real-Time API
+    "post-lookup-keychain",
+    "get-realtime-profile",
 ]
 LISTINGS: frozenset[str] = frozenset(get_args(ListingName))
 OPERATIONS: frozenset[str] = frozenset(get_args(OperationName))
+# API families, as openapi.yaml's x-amperity-api-family names them.
+CONTROL_PLANE = "control-plane"
+PROFILE = "profile"
+REALTIME = "realtime"
+FAMILIES = (CONTROL_PLANE, PROFILE, REALTIME)
 
 
 def one_of(what: str, value: object, valid: frozenset[str]) -> str:

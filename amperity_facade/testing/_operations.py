@@ -9,19 +9,30 @@ from __future__ import annotations
 import json
 import threading
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._answer import Answer
 from ._auth import RateLimiter, TokenBook
 from ._data import Dataset, Item
 from ._errors import ApiError
+from ._names import CONTROL_PLANE, PROFILE, REALTIME
 from ._pagination import Query, first, page_body, parse_page
+from ._profiles import LazyProfiles, ProfileApi, RealtimeApi
 from ._routes import Route
 from ._times import MS_PER_DAY, parse_time
 from ._workflows import WorkflowBook
 
+__all__ = ["Answer", "Backend"]
+
 SUPPORTED_VERSIONS = ("2024-04-01", "unstable")
+# Each family's api-version; the Real-Time API accepts a request without one.
+FAMILY_VERSIONS: dict[str, tuple[str, ...]] = {
+    CONTROL_PLANE: SUPPORTED_VERSIONS,
+    PROFILE: ("2025-07-31",),
+    REALTIME: ("2026-09-03",),
+}
+VERSION_OPTIONAL = frozenset({REALTIME})
 FILTERS: dict[str, tuple[str, ...]] = {
     "list-events": ("happened_from", "happened_to"),
     "list-campaign": ("destination_data_template_id",),
@@ -31,12 +42,6 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "list-workflows": ("created_from", "created_to", "ended_from", "ended_to", "state", "type"),
 }
 MAX_INGEST_WINDOW_MS = 7 * MS_PER_DAY
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: Any
 
 
 class Backend:
@@ -49,7 +54,8 @@ class Backend:
         data: Dataset,
         workflows: WorkflowBook,
         tokens: TokenBook,
-        limiter: RateLimiter,
+        limiters: Mapping[str, RateLimiter],
+        profiles: LazyProfiles,
         default_page_size: int,
         max_page_size: int,
     ) -> None:
@@ -57,7 +63,9 @@ class Backend:
         self.data = data
         self.workflows = workflows
         self.tokens = tokens
-        self.limiter = limiter
+        self.limiters = limiters
+        self.profile_api = ProfileApi(profiles, max_page_size)
+        self.realtime_api = RealtimeApi(profiles, max_page_size)
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
         self.ingest_by_id = {job["id"]: job for job in data.ingest_jobs}
@@ -90,8 +98,11 @@ class Backend:
         headers: dict[str, str],
         query: Query,
         body: bytes,
+        family: str = CONTROL_PLANE,
     ) -> Answer:
-        if not self.limiter.admit():
+        """`family` is the route's, or for an unknown path the one its prefix belongs to:
+        its rate limit and api-version apply."""
+        if not self.limiters[family].admit():
             raise ApiError(429, "rate limit exceeded; slow down")
         if route is not None and route.is_token:
             if method != "POST":
@@ -104,11 +115,12 @@ class Backend:
             raise ApiError(401, f"token not valid for tenant {claimed!r}")
         self.tokens.check(headers.get("authorization"))
         version = headers.get("api-version") or first(query, "api_version")
-        if not version:
+        supported = FAMILY_VERSIONS[family]
+        if not version and family not in VERSION_OPTIONAL:
             raise ApiError(400, "missing api-version header")
-        if version not in SUPPORTED_VERSIONS:
-            supported = ", ".join(SUPPORTED_VERSIONS)
-            raise ApiError(400, f"unsupported api-version {version!r}; supported: {supported}")
+        if version and version not in supported:
+            listed = ", ".join(supported)
+            raise ApiError(400, f"unsupported api-version {version!r}; supported: {listed}")
         if route is None:
             raise ApiError(404, "no such resource")
         operation = route.methods.get(method)
@@ -117,6 +129,10 @@ class Backend:
             raise ApiError(405, f"{method} not allowed here", {"Allow": allowed})
         if operation == "list-campaign-draft" and version != "unstable":
             raise ApiError(404, "campaign-drafts needs api-version unstable")
+        if route.family == PROFILE:
+            return self.profile_api.answer(operation, route.params, query)
+        if route.family == REALTIME:
+            return self.realtime_api.answer(operation, route.params, query, body)
         return self.dispatch(operation, route.param or "", query, body)
 
     def dispatch(self, operation: str, param: str, query: Query, body: bytes) -> Answer:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from amperity_facade import Amperity, AsyncAmperity, RetryPolicy, errors
-from amperity_facade.testing import FakeAmperity, FakeUsageError, Fault
+from amperity_facade.testing import FakeAmperity, FakeUsageError, Fault, OperationName
 
 from .conftest import SMALL
 
@@ -36,6 +36,7 @@ KEY_HEADERS = (
     "deprecation",
     "sunset",
     "server",
+    "location",
 )
 TOKEN_HEADERS = {"x-amperity-tenant": "acme"}
 RANDOM_FIELDS = {"request_id", "trace_id", "access_token"}
@@ -127,6 +128,103 @@ def first_ids(client: httpx.Client) -> list[Step]:
     ]
 
 
+# Profile and Real-Time API steps: (name, method, path from the host's root, httpx kwargs).
+FamilyStep = tuple[str, str, str, dict[str, Any]]
+PROFILE_VERSION = {"api-version": "2025-07-31"}
+REALTIME_VERSION = {"api-version": "2026-09-03"}
+
+
+FAMILY_OPERATIONS: frozenset[OperationName] = frozenset(
+    {
+        "list-indexes",
+        "get-index",
+        "list-profiles",
+        "get-profile",
+        "post-lookup-keychain",
+        "get-realtime-profile",
+        "list-profile-segments",
+        "list-segment-profiles",
+    }
+)
+
+
+def family_steps(fake: FakeAmperity) -> list[FamilyStep]:
+    """Every Profile and Real-Time operation, and their error paths; the ids are seeded, so
+    two fakes built alike get the same steps."""
+    index = fake.profile_indexes[0]
+    collection = fake.collections[0]
+    segment = collection.segments[0]
+    member = segment.profile_ids[0]
+    email = fake.realtime_profiles(collection.id)[0]["attributes"]["email"]
+    lookup = f"/prof/lookup/{collection.id}/keychain"
+    pv, rv = {"headers": PROFILE_VERSION}, {"headers": REALTIME_VERSION}
+    return [
+        ("list-indexes", "GET", "/api/indexes", {**pv, "params": {"limit": 2, "with_total": "1"}}),
+        ("list-indexes total", "GET", "/api/indexes", {**pv, "params": {"with_total": "true"}}),
+        ("get-index", "GET", f"/api/indexes/{index.id}", pv),
+        ("get-index missing", "GET", "/api/indexes/idx-nope", pv),
+        (
+            "list-profiles",
+            "GET",
+            f"/api/indexes/{index.id}/profiles",
+            {**pv, "params": {"filter[favorite_category]": "Home & Garden", "limit": 3}},
+        ),
+        (
+            "list-profiles unknown attribute",
+            "GET",
+            f"/api/indexes/{index.id}/profiles",
+            {**pv, "params": {"filter[shoe_size]": "42"}},
+        ),
+        ("get-profile", "GET", f"/api/indexes/{index.id}/profiles/{index.profile_ids[0]}", pv),
+        ("profile bad version", "GET", "/api/indexes", {"headers": REALTIME_VERSION}),
+        ("profile wrong method", "POST", "/api/indexes", pv),
+        ("post-lookup-keychain", "POST", lookup, {**rv, "json": {"keys": {"email": email}}}),
+        (
+            "lookup enriched",
+            "POST",
+            lookup,
+            {**rv, "json": {"keys": {"customer_id": "CUST-0002"}, "enrich": True}},
+        ),
+        ("lookup no match", "POST", lookup, {**rv, "json": {"keys": {"email": "x@example.com"}}}),
+        ("lookup bad body", "POST", lookup, {**rv, "content": b"{nope"}),
+        ("lookup GET form", "GET", lookup, {**rv, "params": {"email": email}}),
+        (
+            "get-realtime-profile",
+            "GET",
+            f"/prof/profiles/{collection.id}/{member}",
+            {**rv, "params": {"enrich": "true"}},
+        ),
+        ("list-profile-segments", "GET", f"/prof/profiles/{collection.id}/{member}/segments", rv),
+        (
+            "list-segment-profiles",
+            "GET",
+            f"/prof/segments/{segment.id}/profiles",
+            {**rv, "params": {"limit": 5}},
+        ),
+        ("realtime bad version", "GET", f"/prof/segments/{segment.id}/profiles", {}),
+        (
+            "realtime bad token",
+            "GET",
+            f"/prof/segments/{segment.id}/profiles",
+            {"headers": {**REALTIME_VERSION, "Authorization": "Bearer nope"}},
+        ),
+        ("realtime events", "POST", "/prof/events/esm-1", {**rv, "json": {"email": email}}),
+        ("realtime unknown path", "GET", "/prof/nothing", rv),
+        ("realtime HEAD", "HEAD", f"/prof/segments/{segment.id}/profiles", rv),
+    ]
+
+
+def family_url(base: httpx.URL, path: str) -> httpx.URL:
+    return base.copy_with(raw_path=path.encode("ascii"))
+
+
+def run_families(client: httpx.Client, fake: FakeAmperity) -> list[tuple[Any, ...]]:
+    return [
+        summary(client.request(method, family_url(client.base_url, path), **kwargs))
+        for _, method, path, kwargs in family_steps(fake)
+    ]
+
+
 def masked(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: "<random>" if k in RANDOM_FIELDS else masked(v) for k, v in value.items()}
@@ -156,21 +254,43 @@ def log_of(fake: FakeAmperity) -> list[tuple[Any, ...]]:
 
 def test_socket_and_transport_answer_every_operation_alike() -> None:
     fake_socket, fake_transport = make_fake(), make_fake()
-    fake_socket.set_deprecation("@1700000000", "Sat, 01 Jan 2028 00:00:00 GMT", "list-segment")
-    fake_transport.set_deprecation("@1700000000", "Sat, 01 Jan 2028 00:00:00 GMT", "list-segment")
+    for target in (fake_socket, fake_transport):
+        target.set_deprecation("@1700000000", "Sat, 01 Jan 2028 00:00:00 GMT", "list-segment")
+        target.set_deprecation("@1700000001", None, "post-lookup-keychain")
+        target.set_deprecation(None, "Sat, 01 Jan 2028 00:00:00 GMT", "list-profiles")
     with fake_socket, httpx.Client(base_url=fake_socket.base_url, headers=HEADERS) as over_socket:
-        by_socket = run_all(over_socket)
+        by_socket = run_all(over_socket) + run_families(over_socket, fake_socket)
     with httpx.Client(
         base_url=BASE, headers=HEADERS, transport=fake_transport.transport()
     ) as in_process:
-        by_transport = run_all(in_process)
-    assert len(by_socket) == len(STEPS) + 5
-    for name, socket_answer, transport_answer in zip(
-        [n for n, _ in STEPS] + ["by id"] * 5, by_socket, by_transport, strict=True
-    ):
+        by_transport = run_all(in_process) + run_families(in_process, fake_transport)
+    families = family_steps(fake_socket)
+    assert len(by_socket) == len(STEPS) + 5 + len(families)
+    names = [n for n, _ in STEPS] + ["by id"] * 5 + [n for n, *_ in families]
+    for name, socket_answer, transport_answer in zip(names, by_socket, by_transport, strict=True):
         assert socket_answer == transport_answer, name
     assert {a[0] for a in by_socket} >= {200, 201, 400, 401, 404, 405}
     assert log_of(fake_socket) == log_of(fake_transport)
+    served = {r.operation for r in fake_socket.requests if 200 <= r.status < 300}
+    assert served >= FAMILY_OPERATIONS
+
+
+def test_async_transport_serves_the_new_families_like_the_sync_one() -> None:
+    sync_fake, async_fake = make_fake(), make_fake()
+    with httpx.Client(base_url=BASE, headers=HEADERS, transport=sync_fake.transport()) as c:
+        expected = run_families(c, sync_fake)
+
+    async def main() -> list[tuple[Any, ...]]:
+        async with httpx.AsyncClient(
+            base_url=BASE, headers=HEADERS, transport=async_fake.async_transport()
+        ) as ac:
+            return [
+                summary(await ac.request(method, family_url(ac.base_url, path), **kwargs))
+                for _, method, path, kwargs in family_steps(async_fake)
+            ]
+
+    assert asyncio.run(main()) == expected
+    assert log_of(sync_fake) == log_of(async_fake)
 
 
 def test_async_transport_answers_like_the_sync_one() -> None:
