@@ -528,4 +528,12 @@ FACADE_METHODS: dict[str, str] = {
     "get-workflow": "workflows.get",
     "stop-workflow": "workflows.stop",
     "create-token": "auth",  # reached by every call of a client given client_id/client_secret
+    "list-indexes": "profiles.indexes.list",
+    "get-index": "profiles.indexes.get",
+    "list-profiles": "profiles.list",
+    "get-profile": "profiles.get",
+    "post-lookup-keychain": "realtime.lookup",
+    "get-realtime-profile": "realtime.get_profile",
+    "list-profile-segments": "realtime.profile_segments",
+    "list-segment-profiles": "realtime.segment_members",
 }

@@ -53,6 +53,11 @@ def fake_tenant() -> FakeAmperity:
         audit_events=40,
         ingest_jobs=6,
         workflows=4,
+        indexes=2,
+        profiles_per_index=6,
+        collections=1,
+        profiles_per_collection=6,
+        realtime_segments=2,
         frozen_clock=True,
         token=STATIC_TOKEN,
         client_id=CLIENT_ID,
@@ -214,6 +219,84 @@ SCENARIOS: tuple[Scenario, ...] = (
         setup=lambda f: f.set_deprecation(deprecation=DEPRECATION[0], sunset=DEPRECATION[1]),
     ),
 )
+
+
+# Profile and Real-Time scenarios find their ids through the API itself, so a replay (which
+# has no fake to ask) runs exactly the requests that were recorded.
+
+
+def _first_index(client: Amperity) -> str:
+    return next(iter(client.profiles.indexes.list())).id
+
+
+def _index_then_get(client: Amperity) -> tuple[str, str]:
+    index = _first_index(client)
+    return index, client.profiles.indexes.get(index).id
+
+
+def _profiles_filtered(client: Amperity) -> list[int]:
+    index = _first_index(client)
+    return [
+        len(page.items)
+        for page in client.profiles.list(index, filters={"loyalty_tier": "gold"}, limit=2).pages()
+    ]
+
+
+def _profile_then_get(client: Amperity) -> tuple[str, str]:
+    index = _first_index(client)
+    first = next(iter(client.profiles.list(index, limit=1)))
+    return first.id, client.profiles.get(index, first.id).id
+
+
+COLLECTION = "apc-9DXQGk6m1"  # the seed-7 fake's first collection; a replay cannot ask
+LOOKUP_KEY = {"customer_id": "CUST-0001"}
+SEGMENT_MEMBER_KEY = {"customer_id": "CUST-0004"}  # in both of that collection's segments
+
+
+def _lookup(client: Amperity) -> tuple[str, str]:
+    found = client.realtime.lookup(COLLECTION, keys=LOOKUP_KEY)
+    assert found is not None
+    again = client.realtime.get_profile(COLLECTION, str(found.profile_id), enrich=True)
+    return str(found.profile_id), str(again.profile_id)
+
+
+def _segments_then_members(client: Amperity) -> tuple[list[str], list[str]]:
+    found = client.realtime.lookup(COLLECTION, keys=SEGMENT_MEMBER_KEY)
+    assert found is not None
+    segments = [
+        str(s.segment_id)
+        for s in client.realtime.profile_segments(COLLECTION, str(found.profile_id))
+    ]
+    members = [str(m.profile_id) for m in client.realtime.segment_members(segments[0], limit=2)]
+    return segments, members
+
+
+FAMILY_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "list_profile_indexes",
+        lambda c: _ids(c.profiles.indexes.list()),
+        lambda r: None if len(r) == 2 and all(i.startswith("idx-") for i in r) else _fail(r),
+    ),
+    Scenario("get_profile_index", _index_then_get, lambda r: None if r[0] == r[1] else _fail(r)),
+    Scenario(
+        "list_profiles_filtered",
+        _profiles_filtered,
+        lambda r: None if r and all(n <= 2 for n in r) else _fail(r),
+    ),
+    Scenario("get_profile", _profile_then_get, lambda r: None if r[0] == r[1] else _fail(r)),
+    Scenario("realtime_lookup", _lookup, lambda r: None if r[0] == r[1] else _fail(r)),
+    Scenario(
+        "realtime_lookup_no_match",
+        lambda c: c.realtime.lookup(COLLECTION, keys={"email": "nobody@example.com"}),
+        lambda r: None if r is None else _fail(r),
+    ),
+    Scenario(
+        "realtime_segments_and_members",
+        _segments_then_members,
+        lambda r: None if r[0] and r[1] else _fail(r),
+    ),
+)
+SCENARIOS = SCENARIOS + FAMILY_SCENARIOS
 
 
 def _fail(result: Any) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 import vcr
 
@@ -30,6 +31,10 @@ MATCHED_HEADERS = ("api-version", "amperity-tenant", "x-amperity-tenant")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 DROP_RESPONSE_HEADERS = ("date", "server")
 SECRET_KEYS = ("access_token", "client_secret", "refresh_token", "id_token")
+# A profile filter's value in a query string (filter%5Bname%5D=value): personal data too.
+FILTER = re.compile(r"((?:^|[?&])filter%5B([^&=]*?)%5D=)([^&]*)")
+# Objects whose every text value is personal: profile attributes, and lookup keys.
+PROFILE_DATA = frozenset({"attributes", "keys"})
 PERSONAL = {
     "principal_email": "person-{n}@example.com",
     "principal_name": "Example Person {n}",
@@ -65,6 +70,8 @@ class Scrubber:
 
     def value(self, key: str, value: Any) -> Any:
         if isinstance(value, dict):
+            if key in PROFILE_DATA:  # a person's attributes, or the keys to find one
+                return {k: self._attribute(k, v) for k, v in value.items()}
             return {k: self.value(k, v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(key, v) for v in value]
@@ -81,9 +88,24 @@ class Scrubber:
             return self._stable("trace_id", value, "trace-{n:04d}")
         return self.text(value)
 
+    def _attribute(self, key: str, value: Any) -> Any:
+        """A profile attribute or identity key: any text becomes a stable placeholder named
+        after its attribute, since a tenant's attributes are whatever it collects (names,
+        phones, addresses); numbers and flags stay, as do nested shapes."""
+        if isinstance(value, dict | list):
+            return self.value(key, value)
+        if isinstance(value, str):
+            return self._stable(f"attribute:{key}", value, f"{key}-{{n}}")
+        return value
+
+    def _filter(self, match: re.Match[str]) -> str:
+        name = unquote(match.group(2))
+        value = unquote_plus(match.group(3))
+        return f"{match.group(1)}{quote(self._stable(f'attribute:{name}', value, name + '-{n}'))}"
+
     def request(self, request: Any) -> Any:
         request.uri = re.sub(r"^https?://[^/]+", PLACEHOLDER_ORIGIN, request.uri)
-        request.uri = self.text(request.uri)
+        request.uri = FILTER.sub(self._filter, self.text(request.uri))
         for name in list(request.headers):
             lowered = name.lower()
             if lowered == "authorization":
@@ -95,7 +117,13 @@ class Scrubber:
         if request.body:
             body = request.body.decode() if isinstance(request.body, bytes) else request.body
             body = re.sub(r"(client_secret=)[^&]*", rf"\g<1>{REDACTED}", body)
-            request.body = self.text(body).encode()
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                body = self.text(body)
+            else:  # a lookup's identity keys, like any profile data
+                body = json.dumps(self.value("", parsed), separators=(",", ":"))
+            request.body = body.encode()
             for name in list(request.headers):
                 if name.lower() == "content-length":
                     request.headers[name] = str(len(request.body))
@@ -143,13 +171,22 @@ def _header(request: Any, name: str) -> str | None:
     return None
 
 
+def query_but_filter_values(r1: Any, r2: Any) -> None:
+    """Replay matcher: the query as recorded, except the values of profile filters, which
+    the scrubber replaced (they are personal data); their names must still match."""
+    a, b = (FILTER.sub(r"\1*", urlsplit(r.uri).query) for r in (r1, r2))
+    if sorted(a.split("&")) != sorted(b.split("&")):
+        raise AssertionError(f"query {a!r} != {b!r}")
+
+
 def make_vcr(record_mode: str) -> vcr.VCR:
     recorder = vcr.VCR(
         record_mode=record_mode,
-        match_on=("method", "path", "query", "amperity_headers"),
+        match_on=("method", "path", "query_but_filter_values", "amperity_headers"),
         decode_compressed_response=True,
     )
     recorder.register_matcher("amperity_headers", amperity_headers)
+    recorder.register_matcher("query_but_filter_values", query_but_filter_values)
     return recorder
 
 

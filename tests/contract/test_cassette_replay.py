@@ -29,6 +29,13 @@ EXPECTED = {
     "not_found",
     "oauth_token_exchange",
     "deprecation_headers",
+    "list_profile_indexes",
+    "get_profile_index",
+    "list_profiles_filtered",
+    "get_profile",
+    "realtime_lookup",
+    "realtime_lookup_no_match",
+    "realtime_segments_and_members",
 }
 
 

@@ -61,8 +61,10 @@ def test_every_operation_is_reachable_and_recorded() -> None:
             if dotted == "auth":
                 assert operation_id == "create-token"
                 continue
-            resource, method = dotted.split(".")
-            assert callable(getattr(getattr(client, resource), method)), (cls, dotted)
+            target: object = client
+            for name in dotted.split("."):  # profiles.indexes.list
+                target = getattr(target, name)
+            assert callable(target), (cls, dotted)
 
 
 def added(before: list[str], after: list[str]) -> list[str]:
@@ -126,3 +128,71 @@ def test_each_missing_piece_is_named_alone() -> None:
     [gap] = added(live, uncovered(CONTRACT, ALL, fake=fake))
     assert gap.startswith(f"get-ingest-job (GET {template_of('get-ingest-job')}) ")
     assert "no fake tenant route" in gap and "no cassette" not in gap and "no facade" not in gap
+
+
+def with_synthetic(mark: dict[str, Any]) -> dict[str, Any]:
+    """openapi.yaml with one more operation, named by x-facade-operation-id only (as the
+    Profile and Real-Time documents leave operationId out), carrying `mark`."""
+    spec = copy.deepcopy(CONTRACT.spec)
+    assert "/zz-synthetic-omitted" not in spec["paths"]
+    operation = copy.deepcopy(spec["paths"]["/segments"]["get"])
+    del operation["operationId"]
+    operation["x-facade-operation-id"] = "list-zz-synthetic-omitted"
+    spec["paths"]["/zz-synthetic-omitted"] = {"get": operation | mark}
+    return spec
+
+
+def test_operation_without_operation_id_is_named_by_ours() -> None:
+    live = uncovered(CONTRACT, ALL)
+    [gap] = added(live, uncovered(Contract(with_synthetic({})), ALL))
+    assert gap.startswith(
+        "list-zz-synthetic-omitted (GET /zz-synthetic-omitted) is in openapi.yaml but not covered:"
+    )
+
+
+def test_operation_omitted_with_a_reason_is_not_asked_for() -> None:
+    live = uncovered(CONTRACT, ALL)
+    omitted = with_synthetic({"x-facade-omitted": "Synthetic: not offered, on purpose."})
+    assert uncovered(Contract(omitted), ALL) == live
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None, True], ids=["empty", "blank", "null", "bool"])
+def test_omitted_mark_without_a_reason_omits_nothing(reason: Any) -> None:
+    live = uncovered(CONTRACT, ALL)
+    [gap] = added(live, uncovered(Contract(with_synthetic({"x-facade-omitted": reason})), ALL))
+    assert gap.startswith("list-zz-synthetic-omitted (GET /zz-synthetic-omitted) ")
+    assert "no facade method" in gap and "no cassette" in gap
+
+
+def test_the_spec_omits_only_what_it_says_why() -> None:
+    """The live contract: the operations the coverage check skips are exactly those
+    openapi.yaml marks as omitted with a reason (the Real-Time write and GET lookup)."""
+    skipped = {op.operation_id for op in CONTRACT.operations if op.omitted}
+    assert skipped == {"post-event", "get-lookup-keychain"}
+    gaps = "\n".join(uncovered(CONTRACT, ALL))
+    assert not any(gap.startswith(name) for gap in gaps.splitlines() for name in skipped)
+
+
+def test_operations_are_matched_under_their_family_base_path() -> None:
+    """The Real-Time API lives under /prof, the others under /api: the same template under
+    the other base path is not the operation."""
+    (realtime,) = [op for op in CONTRACT.operations if op.operation_id == "get-realtime-profile"]
+    assert realtime.prefix == "/prof" and realtime.family == "realtime"
+    assert CONTRACT.operation_for("GET", "/prof/profiles/apc-1/p-1") == realtime
+    assert CONTRACT.operation_for("GET", "/api/profiles/apc-1/p-1") is None
+    segments = CONTRACT.operation_for("GET", "/api/segments")
+    assert segments is not None and segments.operation_id == "list-segment"
+    assert CONTRACT.operation_for("GET", "/prof/segments") is None
+    assert fake_routes("GET", "/prof/profiles/x/x") == "get-realtime-profile"
+
+
+def test_errors_are_checked_against_the_family_envelope() -> None:
+    """An error answer is read as its family's envelope: ErrorBody on the Real-Time API,
+    ErrorResponse elsewhere, also where the vendor describes the error in prose only."""
+    realtime = {"error": "not-found", "message": "No such profile."}
+    control = {"status": 404, "message": "No such index."}
+    assert CONTRACT.problems("GET", "/prof/profiles/apc-1/p-1", 404, realtime) == []
+    assert CONTRACT.problems("GET", "/prof/profiles/apc-1/p-1", 418, realtime) == []
+    assert CONTRACT.problems("GET", "/prof/profiles/apc-1/p-1", 404, control) != []
+    assert CONTRACT.problems("GET", "/api/indexes/i-1", 404, control) == []  # prose only
+    assert CONTRACT.problems("GET", "/api/indexes/i-1", 404, realtime) != []
