@@ -42,6 +42,11 @@ def parse_response(response: httpx.Response) -> ErrorBody | Profile | None:
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
 
