@@ -2,11 +2,19 @@
 body is what openapi.yaml declares, and whether every operation is covered.
 
 Used by tests/contract (cassettes) and usable on any list of (method, path, status, body).
-Statuses an operation does not declare (429, 503, 409...) must still carry ErrorResponse.
+Statuses an operation does not declare (429, 503, 409...) must still carry its family's
+error envelope.
 
 Coverage (`uncovered`) is the one place a new vendor endpoint is reported: the vendor may
 add one at any time, and the message says everything that is missing for it in one line,
 so other tests ignore operations that are not covered yet instead of failing with diffs.
+An operation marked `x-facade-omitted` with a reason is not offered (nor generated) and is
+not asked for; a mark without a reason omits nothing.
+
+openapi.yaml holds several API families (scripts/spec_family.py): each operation is matched
+under its family's base path (/api, or /prof for the Real-Time API), and an error status is
+read as its family's error envelope (the one its operations declare: ErrorResponse, or the
+Real-Time API's ErrorBody).
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ from referencing.jsonschema import DRAFT4
 from amperity_facade._operations import FACADE_METHODS
 from amperity_facade.testing import _routes
 
-from . import specio
+from . import spec_family, specio
 
 METHODS = ("get", "put", "post", "delete", "patch")
 BASE = "urn:amperity-openapi"
+ERROR_ENVELOPE = "/components/schemas/ErrorResponse"
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,9 @@ class Operation:
     template: str
     pointer: str
     regex: re.Pattern[str]
+    prefix: str = "/api"  # the family's base path
+    family: str = spec_family.DEFAULT_FAMILY
+    omitted: str | None = None  # why the facade does not offer it (x-facade-omitted)
 
 
 def _escape(segment: str) -> str:
@@ -50,43 +62,57 @@ class Contract:
         self.registry: Registry[Any] = Registry().with_resource(
             BASE, Resource.from_contents(spec, default_specification=DRAFT4)
         )
+        families = spec_family.families(spec)
         self.operations: list[Operation] = []
         for template, method, op in specio.iter_operations(spec):
             if method not in METHODS:
                 continue
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-            # The vendor's older documents had no operationIds: such an operation is named
-            # by method and path, so coverage can still say what it lacks.
-            name = op.get("operationId") or f"{method.upper()} {template}"
+            # Named by operationId, else by our x-facade-operation-id (the Profile and
+            # Real-Time documents have no operationIds); else, as in the vendor's older
+            # documents, by method and path, so coverage can still say what it lacks.
+            name = specio.operation_name(op) or f"{method.upper()} {template}"
+            family = spec_family.family_of(op)
+            base = (families.get(family) or {}).get("base-path", api_prefix)
             self.operations.append(
                 Operation(
-                    str(name),
+                    name,
                     method.upper(),
                     template,
                     f"/paths/{_escape(template)}/{method}",
                     re.compile(pattern + "$"),
+                    str(base),
+                    family,
+                    specio.omitted(op),
                 )
             )
+        self.envelopes = {family: _envelope(spec, family) for family in families}
 
     @classmethod
     def from_file(cls, path: Path = specio.SPEC) -> Contract:
         return cls(specio.load(path))
 
     def operation_for(self, method: str, path: str) -> Operation | None:
+        """The operation a request names: its path under the operation's family base path
+        (a path without that base path is taken as it is)."""
         path = path.split("?", 1)[0]
-        if self.prefix and path.startswith(self.prefix):
-            path = path[len(self.prefix) :]
         for op in self.operations:
-            if op.method == method.upper() and op.regex.fullmatch(path):
+            rel = path
+            if op.prefix and path.startswith(op.prefix + "/"):
+                rel = path[len(op.prefix) :]
+            if op.method == method.upper() and op.regex.fullmatch(rel):
                 return op
         return None
 
     def schema_pointer(self, op: Operation, status: int) -> str:
         responses = specio.resolve(self.spec, {"$ref": "#" + op.pointer})["responses"]
         answer = responses.get(str(status), responses.get(status))
+        envelope = self.envelopes.get(op.family, ERROR_ENVELOPE)
         if answer is None:
-            return "/components/schemas/ErrorResponse"
+            return envelope
         answer = specio.resolve(self.spec, answer)
+        if "content" not in answer and status >= 400:  # declared in prose only
+            return envelope
         schema = answer["content"]["application/json"]["schema"]
         if "$ref" in schema:
             return str(schema["$ref"])[1:]
@@ -119,9 +145,26 @@ class Recorded(Protocol):
     def path(self) -> str: ...
 
 
+def _envelope(spec: dict[str, Any], family: str) -> str:
+    """The error body a family's operations declare (the most used), else ErrorResponse."""
+    counts: dict[str, int] = {}
+    for _, _, op in specio.iter_operations(spec):
+        if spec_family.family_of(op) != family:
+            continue
+        for code, answer in (op.get("responses") or {}).items():
+            if not str(code).isdigit() or int(code) < 400:
+                continue
+            body = specio.resolve(spec, answer).get("content", {}).get("application/json", {})
+            ref = (body.get("schema") or {}).get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                counts[ref[1:]] = counts.get(ref[1:], 0) + 1
+    return max(counts, key=lambda ref: counts[ref]) if counts else ERROR_ENVELOPE
+
+
 def fake_routes(method: str, path: str) -> str | None:
-    """The operationId the fake tenant's route table gives this request (path without /api)."""
-    route = _routes.resolve(_routes.API_PREFIX + path)
+    """The operation the fake tenant's route table gives this request (the whole path,
+    base path included: /api/segments, /prof/profiles/x/x)."""
+    route = _routes.resolve(path)
     return None if route is None else route.methods.get(method.upper())
 
 
@@ -133,13 +176,16 @@ def uncovered(
     fake: Callable[[str, str], str | None] = fake_routes,
 ) -> list[str]:
     """One line per operation of openapi.yaml lacking a facade method, a fake tenant route or
-    a cassette, naming what is missing and how to add it."""
+    a cassette, naming what is missing and how to add it. Operations marked x-facade-omitted
+    with a reason are not offered, so nothing is asked for them."""
     out = []
     for op in contract.operations:
+        if op.omitted is not None:
+            continue
         missing = []
         if op.operation_id not in facade:
             missing.append("no facade method (FACADE_METHODS in amperity_facade/_operations.py)")
-        if fake(op.method, re.sub(r"\{[^}]+\}", "x", op.template)) != op.operation_id:
+        if fake(op.method, op.prefix + re.sub(r"\{[^}]+\}", "x", op.template)) != op.operation_id:
             missing.append("no fake tenant route (amperity_facade/testing/_routes.py)")
         if not any(contract.operation_for(e.method, e.path) == op for e in recorded):
             missing.append(

@@ -95,8 +95,8 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(doc)
     _omit_operations(out)
     for _, _, op in specio.iter_operations(out):
-        if "operationId" not in op and "x-facade-operation-id" in op:
-            op["operationId"] = op["x-facade-operation-id"]
+        if "operationId" not in op and specio.OPERATION_ID in op:
+            op["operationId"] = op[specio.OPERATION_ID]
         kept = []
         for param in op.get("parameters", []):
             resolved = specio.resolve(out, param)
@@ -121,9 +121,10 @@ def prepare(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _omit_operations(doc: dict[str, Any]) -> None:
-    """Drop the operations marked x-facade-omitted, and path items left with none."""
+    """Drop the operations marked x-facade-omitted with a reason, and path items left with
+    none (the coverage check skips exactly the same ones: `specio.omitted`)."""
     for path, method, op in list(specio.iter_operations(doc)):
-        if op.get("x-facade-omitted"):
+        if specio.omitted(op) is not None:
             del doc["paths"][path][method]
     for path, item in list((doc.get("paths") or {}).items()):
         if not any(m in item for m in HTTP_METHODS):

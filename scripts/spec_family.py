@@ -98,9 +98,11 @@ def view(doc: Doc, family: str) -> Doc:
     names = paths_of(doc, family)
     paths = {p: copy.deepcopy(doc["paths"][p]) for p in names}
     servers = copy.deepcopy(doc.get("servers"))
-    for item in paths.values():
-        if "servers" in item:
-            servers = item.pop("servers")
+    own = [item.pop("servers", None) for item in paths.values()]
+    if any(s != own[0] for s in own):  # embed gives every item the same: say so now
+        raise ValueError(f"the path items of API family {family} name different servers")
+    if own and own[0] is not None:
+        servers = own[0]
     out: Doc = {}
     for key, value in doc.items():
         if key == "info":
@@ -136,10 +138,21 @@ def view(doc: Doc, family: str) -> Doc:
 
 
 def embed(doc: Doc, family: str, merged: Doc) -> Doc:
-    """`doc` with `family`'s part replaced by `merged` (a merged view); the rest untouched."""
+    """`doc` with `family`'s part replaced by `merged` (a merged view); the rest untouched.
+
+    What the families share is the default family's (the control plane's): the document's
+    `openapi`, `security` and other top-level facts, and any component another family's
+    operations also use. Another family's document that would change one of those, or
+    bring a path another family already has, is refused (ValueError): one openapi.yaml
+    cannot say two things there. A document declaring no families is its own view."""
+    if FAMILIES not in (doc.get("info") or {}):
+        if family != DEFAULT_FAMILY:
+            raise ValueError(f"the document declares no API family {family!r}")
+        return copy.deepcopy(merged)
     out = copy.deepcopy(doc)
     old = view(doc, family)
-    # Paths: the family's items replaced in place, new ones after the family's last.
+    _check_shared(doc, family, old, merged)
+    # Paths: the family's items replaced in place, new ones where the merged view has them.
     own_servers = old.get("servers") if old.get("servers") != doc.get("servers") else None
     new_paths: dict[str, Any] = {}
     for path, item in merged.get("paths", {}).items():
@@ -150,21 +163,7 @@ def embed(doc: Doc, family: str, merged: Doc) -> Doc:
         if own_servers is not None:
             item = {"servers": copy.deepcopy(own_servers), **item}
         new_paths[path] = item
-    paths: dict[str, Any] = {}
-    last = old["paths"] and list(old["paths"])[-1]
-    for path, item in (doc.get("paths") or {}).items():
-        if path in old["paths"]:
-            if path in new_paths:
-                paths[path] = new_paths.pop(path)
-        else:
-            if path in new_paths:
-                raise ValueError(f"path {path} of {family} is already used by another family")
-            paths[path] = item
-        if path == last:
-            paths.update(new_paths)
-            new_paths.clear()
-    paths.update(new_paths)
-    out["paths"] = paths
+    out["paths"] = {p: new_paths.get(p, item) for p, item in _placed(doc, family, old, new_paths)}
     # Components: the view's replaced, the ones it no longer needs dropped unless another
     # family still refers to them.
     components = out.setdefault("components", {})
@@ -186,8 +185,71 @@ def embed(doc: Doc, family: str, merged: Doc) -> Doc:
         if isinstance(tag, dict) and tag.get("name") not in have:
             out.setdefault("tags", []).append(copy.deepcopy(tag))
     version = (merged.get("info") or {}).get("version")
-    if FAMILIES in out.get("info", {}):
-        out["info"][FAMILIES][family]["version"] = version
+    out["info"][FAMILIES][family]["version"] = version
     if family == DEFAULT_FAMILY:
         out["info"]["version"] = version
-    return out
+        shared = [k for k in merged if k not in OWN_KEYS]  # openapi, security, ...
+        for key in shared + [k for k in old if k not in OWN_KEYS and k not in merged]:
+            if key in merged:
+                out[key] = copy.deepcopy(merged[key])
+            else:
+                out.pop(key, None)
+    ordered = {k: out[k] for k in TOP_ORDER if k in out}
+    ordered.update({k: v for k, v in out.items() if k not in ordered})
+    return ordered
+
+
+def _placed(doc: Doc, family: str, old: Doc, new_paths: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(path, item) in the order embed writes them: the other families' where they were,
+    the family's kept ones in their places, each new one right after the path it follows in
+    the merged view (so a renamed path stays where it was, as `make spec` always kept it)."""
+    mine = old["paths"]
+    items: dict[str, Any] = dict(doc.get("paths") or {})
+    for path in new_paths:
+        if path in items and path not in mine:
+            raise ValueError(f"path {path} of {family} is already used by another API family")
+    keys = [p for p in items if p not in mine or p in new_paths]
+    first = next((i for i, p in enumerate(items) if p in mine), len(items))
+    slot = len([p for p in list(items)[:first] if p in keys])  # where the family began
+    previous: str | None = None
+    for path in new_paths:
+        if path not in items:
+            if previous is not None:
+                at = keys.index(previous) + 1
+            else:
+                at = next((i for i, p in enumerate(keys) if p in mine), slot)
+            keys.insert(at, path)
+            items[path] = None
+        previous = path
+    return [(p, items[p]) for p in keys]
+
+
+# Top-level keys embed places itself; the others are shared, and the default family's.
+OWN_KEYS = frozenset({"info", "servers", "tags", "paths", "components"})
+TOP_ORDER = ("openapi", "info", "servers", "security", "tags", "paths", "components")
+
+
+def _check_shared(doc: Doc, family: str, old: Doc, merged: Doc) -> None:
+    """Refuse a merged view that would change what another family uses too."""
+    theirs = {p: i for p, i in (doc.get("paths") or {}).items() if p not in old["paths"]}
+    if not theirs:
+        return
+    used = reachable(doc, theirs)
+    components = doc.get("components") or {}
+    owned = old.get("components") or {}
+    for kind, entries in (merged.get("components") or {}).items():
+        for name, node in entries.items():
+            current = (components.get(kind) or {}).get(name)
+            if current is None or current == node:
+                continue
+            shared = kind == "securitySchemes" or (kind, name) in used
+            if shared and not (family == DEFAULT_FAMILY and name in (owned.get(kind) or {})):
+                raise ValueError(
+                    f"the {family} document changes components/{kind}/{name}, which another"
+                    " API family of openapi.yaml uses too"
+                )
+    changed = "security" in old and merged.get("security") != old["security"]
+    if changed and family != DEFAULT_FAMILY:
+        raise ValueError(
+            f"the {family} document changes the top-level security all API families share"
+        )

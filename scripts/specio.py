@@ -73,12 +73,32 @@ def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
                     yield path, method, item[method]
 
 
+OPERATION_ID = "x-facade-operation-id"
+OMITTED = "x-facade-omitted"
+
+
+def operation_name(op: dict[str, Any]) -> str | None:
+    """The operation's name: the vendor's operationId or, where the vendor gave none (the
+    Profile and Real-Time documents), ours in `x-facade-operation-id`."""
+    name = op.get("operationId") or op.get(OPERATION_ID)
+    return None if name is None else str(name)
+
+
+def omitted(op: dict[str, Any]) -> str | None:
+    """Why the facade does not offer this operation (`x-facade-omitted`), or None.
+
+    Only a non-empty reason counts: a bare or empty mark omits nothing, so nobody drops an
+    operation from the client without saying why."""
+    reason = op.get(OMITTED)
+    return reason.strip() if isinstance(reason, str) and reason.strip() else None
+
+
 def find_operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    """(path, method, operation) of the operation with this operationId.
+    """(path, method, operation) of the operation named `operation_id` (`operation_name`).
 
     Found by id, not by path: the vendor may rename a path or its variables (`{workflow-id}`
     -> `{run-id}`) without changing what the operation is."""
     for path, method, op in iter_operations(doc):
-        if op.get("operationId") == operation_id:
+        if operation_name(op) == operation_id:
             return path, method, op
     raise KeyError(f"no operation {operation_id!r}")

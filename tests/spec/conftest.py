@@ -2,9 +2,10 @@
 
 The repository's openapi.yaml is only ever read: every run writes to a copy alone in its own
 folder (so a stray temporary file shows). A user's clone has no copy of the vendor's files,
-so vendor documents are derived from openapi.yaml itself: its vendor part (every
-`x-facade-addition` node stripped), optionally with vendor-style prose in place of ours,
-then edited the way the vendor would."""
+so vendor documents are derived from openapi.yaml itself: the part one API family's vendor
+document describes (`spec_family.view`, the control plane unless another family is asked
+for), every `x-facade-addition` node stripped, optionally with vendor-style prose in place of
+ours, then edited the way the vendor would."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from scripts import spec_merge, specio, update_spec
+from scripts import spec_family, spec_merge, specio, update_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 PROSE = "VENDOR PROSE"
@@ -40,10 +41,28 @@ def with_vendor_prose(node: Any, names: bool = False) -> Any:
     return node
 
 
-@functools.cache
-def _vendor_part() -> Doc:
-    doc: Doc = spec_merge.strip_additions(specio.load(SPEC_PATH))
+CONTROL_PLANE = spec_family.DEFAULT_FAMILY
+FAMILIES = ("control-plane", "profile", "realtime")
+
+
+# Keys of ours on vendor operations, not marked (the operation is the vendor's): the vendor's
+# documents have none of them, and `make spec` must keep them.
+OUR_OPERATION_KEYS = (spec_family.FAMILY, specio.OPERATION_ID, specio.OMITTED)
+
+
+def vendor_part(ours: Doc, family: str = CONTROL_PLANE) -> Doc:
+    """What `family`'s vendor document says, as far as `ours` knows: its view, without
+    our marked additions nor our keys on the vendor's operations."""
+    doc: Doc = spec_merge.strip_additions(spec_family.view(ours, family))
+    for _, _, op in specio.iter_operations(doc):
+        for key in OUR_OPERATION_KEYS:
+            op.pop(key, None)
     return doc
+
+
+@functools.cache
+def _vendor_part(family: str) -> Doc:
+    return vendor_part(specio.load(SPEC_PATH), family)
 
 
 class VendorDocs:
@@ -52,10 +71,17 @@ class VendorDocs:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def doc(self, edit: Edit | None = None, *, prose: bool = False, ours: Doc | None = None) -> Doc:
-        """The vendor part of `ours` (openapi.yaml unless given), a fresh copy."""
+    def doc(
+        self,
+        edit: Edit | None = None,
+        *,
+        prose: bool = False,
+        ours: Doc | None = None,
+        family: str = CONTROL_PLANE,
+    ) -> Doc:
+        """The vendor part of `ours` (openapi.yaml unless given) for `family`, a fresh copy."""
         doc: Doc = (
-            copy.deepcopy(_vendor_part()) if ours is None else spec_merge.strip_additions(ours)
+            copy.deepcopy(_vendor_part(family)) if ours is None else vendor_part(ours, family)
         )
         if prose:
             doc = with_vendor_prose(doc)
@@ -73,9 +99,14 @@ class VendorDocs:
         return str(path)
 
     def source(
-        self, edit: Edit | None = None, *, prose: bool = False, ours: Doc | None = None
+        self,
+        edit: Edit | None = None,
+        *,
+        prose: bool = False,
+        ours: Doc | None = None,
+        family: str = CONTROL_PLANE,
     ) -> str:
-        return self.write(self.doc(edit, prose=prose, ours=ours))
+        return self.write(self.doc(edit, prose=prose, ours=ours, family=family))
 
 
 @pytest.fixture

@@ -513,3 +513,67 @@ def test_cli_writes_prepared_copy(tmp_path: Path) -> None:
 def test_cli_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert prepare_spec.main([]) == 2
     assert "Usage" in capsys.readouterr().err
+
+
+# -- several API families: names, omissions, deepObject filters ----------------------------------
+
+
+def test_every_generated_operation_has_an_operation_id(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    """The Profile and Real-Time documents have no operationIds: ours (x-facade-operation-id)
+    becomes the generated function's name; the vendor's stays where it has one."""
+    for _, _, op in specio.iter_operations(prepared):
+        assert op["operationId"] == specio.operation_name(op)
+    for path, method, op in specio.iter_operations(original):
+        if specio.omitted(op) is None:
+            assert prepared["paths"][path][method]["operationId"] == specio.operation_name(op)
+
+
+def test_vendor_operation_id_wins_over_ours() -> None:
+    doc = minimal([])
+    op = doc["paths"]["/things/{id}"]["get"]
+    op["x-facade-operation-id"] = "ours"
+    assert prepare_spec.prepare(doc)["paths"]["/things/{id}"]["get"]["operationId"] == "get-thing"
+    del op["operationId"]
+    assert prepare_spec.prepare(doc)["paths"]["/things/{id}"]["get"]["operationId"] == "ours"
+
+
+def test_omitted_operations_are_not_generated(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    omitted = [(p, m) for p, m, op in specio.iter_operations(original) if specio.omitted(op)]
+    assert omitted  # openapi.yaml omits some (the Real-Time write and GET lookup)
+    for path, method in omitted:
+        assert method not in prepared["paths"].get(path, {}), (path, method)
+    kept = {(p, m) for p, m, _ in specio.iter_operations(prepared)}
+    assert kept == {(p, m) for p, m, _ in specio.iter_operations(original)} - set(omitted)
+    for item in prepared["paths"].values():  # no path item left without an operation
+        assert any(m in item for m in prepare_spec.HTTP_METHODS)
+
+
+@pytest.mark.parametrize(
+    ("mark", "generated"),
+    [("Synthetic: not offered.", False), ("", True), ("  ", True), (True, True)],
+    ids=["reason", "empty", "blank", "bool"],
+)
+def test_omission_needs_a_reason(mark: Any, generated: bool) -> None:
+    doc = minimal([])
+    doc["paths"]["/things/{id}"]["get"]["x-facade-omitted"] = mark
+    assert ("/things/{id}" in prepare_spec.prepare(doc)["paths"]) is generated
+
+
+def test_deep_object_filters_are_left_to_the_facade(
+    original: dict[str, Any], prepared: dict[str, Any]
+) -> None:
+    def deep(doc: dict[str, Any]) -> list[str]:
+        return [
+            f"{m} {p} {specio.resolve(doc, raw)['name']}"
+            for p, m, op in specio.iter_operations(doc)
+            for raw in op.get("parameters", [])
+            if specio.resolve(doc, raw).get("style") == "deepObject"
+        ]
+
+    assert deep(original)  # list-profiles' filter[<attribute>]=<value>
+    assert deep(prepared) == []
+    assert param(prepared, "list-profiles", "limit")["in"] == "query"  # the others stay

@@ -1,7 +1,7 @@
 """`make spec-check` (update_spec.py --check): the report `make spec` would print, nothing
 written, and an exit status CI can act on: 0 nothing to refuse, 1 breaking or another
-api-version, 2 unusable input. Also that the Makefile passes SPEC_URL, ALLOW_BREAKING and
-API_VERSION through to both targets.
+api-version, 2 unusable input. Also that the Makefile passes FAMILY, SPEC_URL, ALLOW_BREAKING
+and API_VERSION through to both targets.
 """
 
 from __future__ import annotations
@@ -212,9 +212,11 @@ def test_makefile_passes_the_options_through() -> None:
     assert "--url" not in plain
     assert "--allow-breaking" not in plain
     assert "--api-version" not in plain
-    full = ("SPEC_URL=/tmp/v 1.json", "ALLOW_BREAKING=1", "API_VERSION=unstable")
+    assert "--family" not in plain  # update_spec's default, the control plane
+    full = ("SPEC_URL=/tmp/v 1.json", "ALLOW_BREAKING=1", "API_VERSION=unstable", "FAMILY=profile")
     for target in ("spec", "spec-check"):
         commands = make_commands(target, *full)
+        assert "--family 'profile'" in commands
         assert "--url '/tmp/v 1.json'" in commands
         assert "--allow-breaking" in commands
         assert "--api-version 'unstable'" in commands

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from scripts import spec_diff, specio, update_spec
+from scripts import spec_diff, spec_family, specio, update_spec
+
+from .conftest import CONTROL_PLANE, FAMILIES, vendor_part
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 MARK = "x-facade-addition"
@@ -66,7 +68,7 @@ def test_vendor_document_is_a_plausible_vendor_document(vendor: dict[str, Any]) 
     assert marked(vendor) == []
     assert MARK not in text
     assert PROSE in text
-    ours = specio.load(SPEC_PATH)
+    ours = spec_family.view(specio.load(SPEC_PATH), CONTROL_PLANE)  # the control plane's part
     for path, item in ours["paths"].items():  # our paths stripped, the vendor's kept
         assert (path in vendor["paths"]) is (MARK not in item), path
     for name, schema in ours["components"]["schemas"].items():
@@ -92,7 +94,8 @@ def test_unchanged_vendor_document_from_a_path_changes_nothing(
     assert spec.read_bytes() == original
     out = capsys.readouterr().out
     assert "No differences." in out
-    assert f"Our additions kept ({len(set(update_spec.marked(vendor_free(original))))})" in out
+    ours = spec_family.view(vendor_free(original), CONTROL_PLANE)
+    assert f"Our additions kept ({len(set(update_spec.marked(ours)))})" in out
     assert f"{spec} unchanged" in out
 
 
@@ -172,7 +175,7 @@ def test_breaking_change_refused_then_allowed(
     captured = capsys.readouterr()
     assert f"[{removal[0]}] {removal[1]}" in captured.out
     # Segment may be answered elsewhere too: each place is one breaking removal
-    refused = spec_diff.compare(update_spec.strip_additions(vendor_free(original)), vendor)
+    refused = spec_diff.compare(vendor_part(vendor_free(original)), vendor)
     assert removal in [(c.kind, c.location) for c in refused]
     assert all(c.kind == removal[0] and c.location.endswith(f".{field}") for c in refused)
     assert all(c.breaking for c in refused)
@@ -415,8 +418,14 @@ def test_strip_additions_removes_exactly_the_marked_nodes() -> None:
     assert stripped["tags"] == [tag for tag in ours["tags"] if MARK not in tag]
 
 
-def test_merge_documents_round_trips_our_document() -> None:
-    ours = specio.load(SPEC_PATH)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_merge_documents_round_trips_our_document(family: str) -> None:
+    """Each family's part, merged with its own vendor part, is itself; put back, it gives
+    openapi.yaml byte for byte."""
+    whole = specio.load(SPEC_PATH)
+    ours = spec_family.view(whole, family)
     merged, notes = update_spec.merge_documents(update_spec.strip_additions(ours), ours)
     assert notes == []
-    assert specio.dump(merged) == SPEC_PATH.read_text(encoding="utf-8")
+    assert specio.dump(merged) == specio.dump(ours)
+    text = specio.dump(spec_family.embed(whole, family, merged))
+    assert text == SPEC_PATH.read_text(encoding="utf-8")

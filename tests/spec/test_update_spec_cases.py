@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from scripts import spec_diff, spec_merge, specio
+from scripts import spec_diff, spec_family, spec_merge, specio
+
+from .conftest import CONTROL_PLANE, vendor_part
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 PROSE = "VENDOR PROSE"  # what conftest's vendor_docs puts in place of our prose
@@ -206,8 +208,8 @@ def source_for(edit: Callable[[Doc], None], vendor_docs: Any, spec: Path | None 
 
 
 def classified(source: str, spec: Path) -> list[spec_diff.Change]:
-    ours = spec_merge.strip_additions(specio.load(spec))
-    return spec_diff.compare(ours, specio.load(source))
+    """The vendor's changes to the control plane's part of `spec`."""
+    return spec_diff.compare(vendor_part(specio.load(spec)), specio.load(source))
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -336,7 +338,7 @@ def test_removed_path_names_the_additions_that_go_with_it(
     source = source_for(removes_segments, vendor_docs)
     status, out, _ = make_spec("--url", source, "--spec", str(spec), "--allow-breaking")
     assert status == 0
-    ours = specio.parse(original.decode())
+    ours = spec_family.view(specio.parse(original.decode()), CONTROL_PLANE)
     gone = operation(ours, LIST_SEGMENT)[0]
     lost = [w for w in spec_merge.marked(ours) if w.startswith(f"/paths/{gone}/")]
     assert lost
@@ -368,13 +370,15 @@ def test_marked_response_entries_survive_strip_and_merge(
 ) -> None:
     ours = with_marked_429(specio.load(SPEC_PATH))
     validate(ours)
-    stripped = spec_merge.strip_additions(ours)
+    part = spec_family.view(ours, CONTROL_PLANE)
+    stripped = spec_merge.strip_additions(part)
     assert "SyntheticTooMany" not in stripped["components"]["responses"]
     responses = operation(stripped, LIST_SEGMENT)[2]["responses"]
     assert "429" not in responses or spec_merge.MARK not in responses["429"]
-    merged, notes = spec_merge.merge_documents(stripped, ours)
+    merged, notes = spec_merge.merge_documents(stripped, part)
     assert notes == []
-    assert specio.dump(merged) == specio.dump(ours)
+    assert specio.dump(merged) == specio.dump(part)
+    assert specio.dump(spec_family.embed(ours, CONTROL_PLANE, merged)) == specio.dump(ours)
 
     specio.save(ours, spec)
     before = spec.read_bytes()
