@@ -6,12 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from amperity_facade import Amperity, AsyncAmperity, RetryPolicy, errors
+from amperity_facade import (
+    Amperity,
+    AmperityDeprecationWarning,
+    AsyncAmperity,
+    RetryPolicy,
+    errors,
+)
 from amperity_facade.testing import FakeAmperity, Fault
 
 FAST = RetryPolicy(backoff_base=0.001, backoff_max=0.002)
@@ -193,3 +200,17 @@ def test_async_in_process_reaches_both_families(fake: FakeAmperity) -> None:
         fake.realtime_profiles(collection.id)[2]["profile_id"]
     }
     assert members == list(collection.segments[0].profile_ids)
+
+
+def test_deprecation_is_announced_per_family_operation_and_version() -> None:
+    with FakeAmperity(profiles_per_collection=10) as fake:
+        fake.set_deprecation("Tue, 01 Sep 2026 23:59:59 GMT", operation="get-realtime-profile")
+        collection = fake.collections[0]
+        with client_of(fake) as client, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):
+                client.realtime.get_profile(collection.id, collection.profile_ids[0])
+            list(client.profiles.indexes.list())
+    notices = [str(w.message) for w in caught if w.category is AmperityDeprecationWarning]
+    assert len(notices) == 1
+    assert "get-realtime-profile" in notices[0] and "2026-09-03" in notices[0]
