@@ -24,8 +24,9 @@ Everything goes to the JSON report (bench-results.json); a scale run replaces on
 "scale" section there, and a main run keeps an earlier scale section.
 
 Parts: bench_measure (fake process, timing, machine), bench_compare (facade vs httpx),
-bench_throttle (rate limiter), bench_scale (fresh-process runs: scale and memory),
-bench_context (server ceiling, fan-out, import time).
+bench_throttle (rate limiter), bench_lookup (Real-Time lookups at 2,000/s, own server),
+bench_scale (fresh-process runs: scale and memory), bench_context (server ceiling, fan-out,
+import time).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any
 
 from . import bench_compare as compare
 from . import bench_context as context
+from . import bench_lookup as lookup
 from . import bench_scale as scaling
 from . import bench_throttle as throttle
 from .bench_measure import (
@@ -148,6 +150,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             ">= 99%, 0 x 429",
             t["pass"],
         )
+    for name, measured, target, ok in lookup.rows(s["realtime_lookup"]):
+        add(name, measured, target, ok)
     f = s["async_fanout"]
     add(
         "async fan-out (5 listings)",
@@ -181,7 +185,8 @@ def render(results: dict[str, Any]) -> str:
         "cpu = client process CPU (the fake runs in a child process)",
         "in memory: the fake runs in this process behind fake.transport() on both sides (both "
         "pay it); us/call = facade minus httpx",
-        "facade rate_limit=None except in the throttled scenarios (default 10/s)",
+        "facade rate_limit=None except in the throttled scenarios (default 10/s); "
+        "real-time lookups: realtime_rate_limit=2000 (the default) unless said",
         "",
         fmt.format(*header),
         line,
@@ -241,6 +246,7 @@ def notes(results: dict[str, Any]) -> list[str]:
             "memory: make bench-scale runs plain httpx + json over the same pages too, to show "
             "how much of a growth is httpx's own"
         )
+    out += lookup.notes(s["realtime_lookup"])
     i = s["import_time"]
     if not i["pass"]:
         top = ", ".join(f"{k} {v:.0f}" for k, v in list(i["self_ms_by_package"].items())[:6])
@@ -259,6 +265,7 @@ SCENARIOS: dict[str, str] = {
     "per_call_loopback_async": "per call, loopback, async",
     "export_async": "typed export, async",
     "raw_export_async": "raw export, async",
+    "realtime_lookup": "real-time lookups (own server)",
     "async_fanout": "async fan-out",
     "per_call_in_memory": "per call, in memory, sync",
     "per_call_in_memory_async": "per call, in memory, async",
@@ -297,6 +304,7 @@ def run(quick: bool, output: Path) -> dict[str, Any]:
         step("per_call_loopback_async", lambda: compare.per_call_loopback_async(fake, sizes))
         step("export_async", lambda: compare.export_async(fake, sizes))
         step("raw_export_async", lambda: compare.raw_export_async(fake, sizes))
+    step("realtime_lookup", lambda: lookup.realtime_lookup(quick))
     n = sizes.fanout_items
     counts = {k: n for k in ("segments", "campaigns", "campaign_drafts", "audit_events")}
     with FakeProcess(**counts, workflows=n) as fake:

@@ -26,6 +26,7 @@ SCENARIOS = {
     "throttled_async_warm",
     "async_fanout",
     "import_time",
+    "realtime_lookup",
 }
 # Every side-by-side scenario reports both ratios, from the samples it keeps.
 COMPARISONS = {name for name in SCENARIOS if name.startswith(("per_call", "export"))}
@@ -62,4 +63,12 @@ def test_quick_bench_writes_report(tmp_path: Path) -> None:
         assert set(report["scenarios"][name]["sides"]) == {"facade", "httpx", "httpx_models"}
     for name in ("per_call_in_memory", "per_call_in_memory_async"):
         assert "overhead_us" in report["scenarios"][name]
+    lookup = report["scenarios"]["realtime_lookup"]
+    assert set(lookup["sides"]) == {"facade", "httpx", "facade_unlimited"}
+    for side, samples in lookup["sides"].items():
+        assert {f"{side}_req_per_s", f"{side}_p50_ms", f"{side}_p99_ms"} <= set(lookup), side
+        for sample in samples:  # every lookup reached the server, and every one was valid
+            assert sample["requests"] >= 1 and not sample["server"]["bad"], side
+            assert sample["server"]["requests"] == sample["requests"], side
+    assert {"throughput_ratio", "server_busiest_1s", "server_over_limit"} <= set(lookup)
     assert "PASS" in done.stdout or "MISS" in done.stdout
