@@ -13,6 +13,7 @@ too large or unreadable, the token request failing) is settled by `settle_error`
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
@@ -23,8 +24,8 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from ._auth import ATTEMPT, Attempt, BearerTokenAuth, ClientCredentialsAuth, is_token_request
-from ._config import NOT_GIVEN, Options, resolve
-from ._families import CONTROL_PLANE, FAMILY, PRIVATE_BODY, REALTIME
+from ._config import NOT_GIVEN, Options, family_headers, resolve
+from ._families import API_PATH, BASE_PATHS, FAMILIES, FAMILY, PRIVATE_BODY, Family, base_for
 from ._operations import Call
 from ._ratelimit import Limiters
 from ._retry import RetryPolicy, parse_retry_after
@@ -205,24 +206,23 @@ class BaseClient(Generic[Pool]):
         """The record of one attempt's replays, knowing how many retries are left."""
         return Attempt(self._options.max_retries - attempt)
 
+    @functools.cached_property
+    def _headers_of(self) -> dict[Family, dict[str, str]]:
+        return {family: family_headers(self._options, family) for family in FAMILIES}
+
     def _request(self, call: Call[Any], attempt: Attempt) -> dict[str, Any]:
-        """The keyword arguments that send `call` as one attempt: the control plane's as
-        built; another family's with its own version, its base URL, and its family for the
-        limiter. Extensions travel with the request to the auth flow and the transport."""
+        """The keyword arguments that send `call` as one attempt: its family's tenant and
+        version headers (the call's own win: drafts are `unstable`), its family's base URL,
+        and extensions that travel with the request to the auth flow and the transport
+        (the attempt's replays, the family's limiter, a body to keep off exceptions)."""
         kwargs = dict(call.kwargs)
-        extensions: dict[str, Any] = {ATTEMPT: attempt}
-        kwargs["extensions"] = extensions
-        if call.family == CONTROL_PLANE:
-            return kwargs
-        kwargs["headers"] = {
-            **kwargs.get("headers", {}),
-            "api-version": self._options.version_of(call.family),
-        }
-        extensions[FAMILY] = call.family
+        kwargs["headers"] = {**self._headers_of[call.family], **kwargs.get("headers", {})}
+        extensions: dict[str, Any] = {ATTEMPT: attempt, FAMILY: call.family}
         if call.private:
             extensions[PRIVATE_BODY] = True
-        if call.family == REALTIME:
-            kwargs["url"] = self._options.realtime_base_url + kwargs["url"]
+        kwargs["extensions"] = extensions
+        if BASE_PATHS[call.family] != API_PATH:
+            kwargs["url"] = self._options.base_url_of(call.family) + kwargs["url"]
         return kwargs
 
     def _check_open(self) -> None:
@@ -315,9 +315,7 @@ class BaseClient(Generic[Pool]):
 
     def _where(self, call: Call[Any]) -> str:
         """`GET /api/segments`: what a person reading a log line can match to the API docs."""
-        base = self._options.base_url
-        if call.family == REALTIME:
-            base = self._options.realtime_base_url
+        base = base_for(call.family, self._options.base_url) or self._options.base_url
         path = httpx.URL(base).path.rstrip("/") + call.kwargs["url"]
         return f"{call.kwargs['method'].upper()} {path}"
 

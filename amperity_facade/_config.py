@@ -17,14 +17,16 @@ import httpx
 
 from ._body import ACCEPT_ENCODING
 from ._families import (
+    BASE_PATHS,
     CONTROL_PLANE,
     DEFAULT_RATE_LIMITS,
     DEFAULT_VERSIONS,
     PROFILE,
     REALTIME,
+    STREAMING,
     VERSION_ENV,
     Family,
-    realtime_base,
+    base_for,
 )
 from ._numbers import MAX_SECONDS, finite, seconds, shown
 from ._retry import RetryPolicy, check_max_retries
@@ -38,6 +40,7 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_RATE_LIMIT = DEFAULT_RATE_LIMITS[CONTROL_PLANE]
 DEFAULT_PROFILE_RATE_LIMIT = DEFAULT_RATE_LIMITS[PROFILE]
 DEFAULT_REALTIME_RATE_LIMIT = DEFAULT_RATE_LIMITS[REALTIME]
+DEFAULT_STREAMING_RATE_LIMIT = DEFAULT_RATE_LIMITS[STREAMING]
 MIN_RATE_LIMIT = 1 / 3600
 # The largest decoded answer body accepted. A page of 1,000 items is about 1 MB; this leaves
 # room for fat items while stopping a compressed "zip bomb" long before memory runs out.
@@ -77,6 +80,7 @@ class Options:
     realtime_api_version: str = DEFAULT_VERSIONS[REALTIME]
     profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT
+    streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT
 
     @property
     def max_retries(self) -> int:
@@ -94,17 +98,22 @@ class Options:
             CONTROL_PLANE: self.rate_limit,
             PROFILE: self.profile_rate_limit,
             REALTIME: self.realtime_rate_limit,
+            STREAMING: self.streaming_rate_limit,
         }
+
+    def base_url_of(self, family: Family) -> str:
+        base = base_for(family, self.base_url)
+        if base is None:
+            raise ConfigurationError(
+                f"the {family} API lives at {BASE_PATHS[family]} beside /api on the tenant's "
+                f"host, but base_url {self.base_url!r} does not end in /api: pass the tenant's "
+                "/api URL"
+            )
+        return base
 
     @property
     def realtime_base_url(self) -> str:
-        base = realtime_base(self.base_url)
-        if base is None:
-            raise ConfigurationError(
-                f"the Real-Time API lives at /prof beside /api on the tenant's host, but "
-                f"base_url {self.base_url!r} does not end in /api: pass the tenant's /api URL"
-            )
-        return base
+        return self.base_url_of(REALTIME)
 
     def derive(
         self,
@@ -290,6 +299,7 @@ def resolve(
     realtime_api_version: str | None = None,
     profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT,
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT,
+    streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT,
 ) -> Options:
     """Combine arguments with AMPERITY_* environment variables (arguments win)."""
     tenant = check_tenant(tenant if tenant is not None else _env("AMPERITY_TENANT"))
@@ -339,14 +349,21 @@ def resolve(
         realtime_api_version=check_api_version(realtime_api_version, "realtime_api_version"),
         profile_rate_limit=check_rate_limit(profile_rate_limit, "profile_rate_limit"),
         realtime_rate_limit=check_rate_limit(realtime_rate_limit, "realtime_rate_limit"),
+        streaming_rate_limit=check_rate_limit(streaming_rate_limit, "streaming_rate_limit"),
     )
 
 
 def request_headers(options: Options) -> dict[str, str]:
-    """The headers every API call carries besides Authorization: the one place they are set."""
+    """The headers every request carries, whatever its API family."""
     return {
-        "amperity-tenant": options.tenant,
-        "api-version": options.api_version,
         "user-agent": f"amperity-facade/{__version__}",
         "accept-encoding": ACCEPT_ENCODING,  # only what the bounded reader undoes
     }
+
+
+def family_headers(options: Options, family: Family) -> dict[str, str]:
+    """The tenant and version headers of one API family besides Authorization: the one place
+    they are set. Streaming Ingest spells the tenant X-Amperity-Tenant and takes no version."""
+    if family == STREAMING:
+        return {"x-amperity-tenant": options.tenant}
+    return {"amperity-tenant": options.tenant, "api-version": options.version_of(family)}

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-Family = Literal["control-plane", "profile", "realtime"]
+Family = Literal["control-plane", "profile", "realtime", "streaming"]
 CONTROL_PLANE: Family = "control-plane"
 PROFILE: Family = "profile"
 REALTIME: Family = "realtime"
-FAMILIES: tuple[Family, ...] = (CONTROL_PLANE, PROFILE, REALTIME)
+STREAMING: Family = "streaming"
+FAMILIES: tuple[Family, ...] = (CONTROL_PLANE, PROFILE, REALTIME, STREAMING)
 
 # Request extensions: the family (its limiter), and a body to keep off exceptions (the
 # identity keys of a lookup are personal data).
@@ -27,12 +28,14 @@ DEFAULT_VERSIONS: dict[Family, str] = {
     CONTROL_PLANE: "2024-04-01",
     PROFILE: "2025-07-31",
     REALTIME: "2026-09-03",
-}
-# Requests per second, counted tenant-wide by Amperity (sandboxes included for Profile).
+}  # Streaming Ingest is v0 in its path and takes no api-version header
+# Requests per second, counted tenant-wide by Amperity (sandboxes included for Profile;
+# Streaming Ingest counts production and each sandbox apart).
 DEFAULT_RATE_LIMITS: dict[Family, float] = {
     CONTROL_PLANE: 10.0,
     PROFILE: 2000.0,
     REALTIME: 2000.0,
+    STREAMING: 1000.0,
 }
 # The environment variable that pins each family's version.
 VERSION_ENV: dict[Family, str] = {
@@ -40,14 +43,26 @@ VERSION_ENV: dict[Family, str] = {
     PROFILE: "AMPERITY_PROFILE_API_VERSION",
     REALTIME: "AMPERITY_REALTIME_API_VERSION",
 }
-# The control plane and the Profile API live under /api; the Real-Time API under /prof on
-# the same host, so its base URL is the configured one with its last segment swapped.
+# The control plane and the Profile API live under /api; the Real-Time API under /prof and
+# Streaming Ingest under /stream/v0 on the same host, so their base URLs are the configured
+# one with its /api swapped.
 API_PATH = "/api"
-REALTIME_PATH = "/prof"
+BASE_PATHS: dict[Family, str] = {
+    CONTROL_PLANE: API_PATH,
+    PROFILE: API_PATH,
+    REALTIME: "/prof",
+    STREAMING: "/stream/v0",
+}
+
+
+def base_for(family: Family, base_url: str) -> str | None:
+    """`family`'s base URL beside `base_url` (the /api one), or None if it has no /api."""
+    if BASE_PATHS[family] == API_PATH:
+        return base_url
+    if base_url.endswith(API_PATH):
+        return base_url[: -len(API_PATH)] + BASE_PATHS[family]
+    return None
 
 
 def realtime_base(base_url: str) -> str | None:
-    """The Real-Time API's base URL beside `base_url`, or None when it cannot be derived."""
-    if base_url.endswith(API_PATH):
-        return base_url[: -len(API_PATH)] + REALTIME_PATH
-    return None
+    return base_for(REALTIME, base_url)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+import amperity_facade._base as _base
 import amperity_facade._config as config
+from amperity_facade._families import Family
 from scripts.cassette_scenarios import SCENARIOS, Scenario, client_for
 from scripts.cassettes import CASSETTES, PLACEHOLDER_BASE_URL, REDACTED, make_vcr, use_cassette
 
@@ -64,12 +66,13 @@ def test_cassette_replays_offline(scenario: Scenario) -> None:
 def test_replay_fails_without_tenant_or_version_header(
     monkeypatch: pytest.MonkeyPatch, header: str
 ) -> None:
-    original = config.request_headers
+    original = config.family_headers
 
-    def without(options: config.Options) -> dict[str, str]:
-        return {k: v for k, v in original(options).items() if k != header}
+    def without(options: config.Options, family: Family) -> dict[str, str]:
+        return {k: v for k, v in original(options, family).items() if k != header}
 
-    monkeypatch.setattr(config, "request_headers", without)
+    monkeypatch.setattr(config, "family_headers", without)
+    monkeypatch.setattr(_base, "family_headers", without)
     scenario = next(s for s in SCENARIOS if s.name == "list_segments")
     with pytest.raises(CannotOverwriteExistingCassetteException):
         replay(scenario)
