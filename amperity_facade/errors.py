@@ -9,6 +9,7 @@ raw `httpx.Response`. No exception text ever contains a token or a client secret
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -209,6 +210,12 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 # be megabytes, and a pattern over all of it (even a linear one) is wasted work.
 SCAN_LIMIT = 4096
 _TITLE = re.compile(r"<title[^>]{0,100}>([^<]{1,200})</title>", re.IGNORECASE)
+# What a browser never shows: comments, and the text of scripts and style sheets (a
+# `<title>` inside them is not the page's). An unclosed one hides the rest of the head.
+_UNSHOWN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]{0,1000}>.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
 _TAGS = re.compile(r"<[^<>]{0,1000}>")
 _SPACE = re.compile(r"\s+")
 
@@ -217,13 +224,14 @@ def _excerpt(text: str, limit: int = 200) -> str:
     """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy).
 
     An HTML page says what it is in its title (`502 Bad Gateway`); the rest of a proxy page
-    repeats it, so the title alone is the message when there is one.
+    repeats it, so the title alone is the message when there is one. Entities are decoded
+    (`Caf&eacute;` is `Café`), as the page's reader would see them.
     """
-    head = text[:SCAN_LIMIT]
+    head = _UNSHOWN.sub(" ", text[:SCAN_LIMIT])
     title = _TITLE.search(head)
     if title is not None:
         head = title.group(1)
-    plain = _SPACE.sub(" ", _TAGS.sub(" ", head)).strip()
+    plain = _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", head))).strip()
     return plain if len(plain) <= limit else plain[: limit - 3] + "..."
 
 

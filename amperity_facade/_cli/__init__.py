@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import warnings
+from argparse import Namespace
 from collections.abc import Iterator, Sequence
 from urllib.parse import quote, quote_plus
 
@@ -30,9 +31,9 @@ from ..errors import (
     WorkflowTimeoutError,
 )
 from . import _commands
-from ._output import CliError
+from ._output import CliError, printable
 from ._parser import build_parser, refused_secret
-from ._signals import exit_code, handling_signals
+from ._signals import exit_code, handling_signals, settle
 
 __all__ = ["main"]
 
@@ -44,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `amperity` with `argv` (default: sys.argv[1:]); return the exit code."""
     _commands.SECRETS.clear()
     parser = build_parser()
+    argv_given = argv
     argv = list(sys.argv[1:] if argv is None else argv)
     refused = refused_secret(argv, parser)
     if refused is not None:
@@ -53,14 +55,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error argparse already printed
         return exit.code if isinstance(exit.code, int) else USAGE
+    # The executable's own process (no argv given) keeps its signals handled to the end:
+    # see `handling_signals`. The error report runs inside, so a second signal cannot
+    # cut it short.
+    with handling_signals(owns_process=argv_given is None):
+        return _run(args)
+
+
+def _run(args: Namespace) -> int:
     try:
-        with handling_signals(), _diagnostics(getattr(args, "verbose", None) or 0):
-            code: int = args.handler(args)
+        try:
+            with _diagnostics(getattr(args, "verbose", None) or 0):
+                code: int = args.handler(args)
+        finally:
+            settle()  # whatever happens next is the report, which a signal must not cut
         return code
     except CliError as exc:
         return _fail(str(exc), exc.code, exc)
     except ConfigurationError as exc:
-        return _fail(str(exc), USAGE, exc)
+        return _fail(in_cli_terms(str(exc), args), USAGE, exc)
     except WorkflowFailedError as exc:
         kind = exc.error_type or "unknown error"
         detail = f"{kind}: {exc.error_message}" if exc.error_message else kind
@@ -89,12 +102,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"unexpected {type(exc).__name__}: {exc}", FAILED, exc)
 
 
+_QUOTED = re.compile(r"('[^']*')")
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def in_cli_terms(message: str, args: Namespace) -> str:
+    """A library message about its arguments, reworded in what the user typed.
+
+    The client names its keyword arguments (`created_from`, `base_url`, `client_id`);
+    the user gave options, positional arguments or environment variables. Snake-case names
+    are swapped anywhere outside quoted values; a plain word (`tenant`, `limit`, `token`)
+    only where it starts the message, as the subject of the complaint.
+    """
+    names = _cli_names(args)
+    parts = _QUOTED.split(message)
+    for i in range(0, len(parts), 2):  # the odd ones are quoted values, left alone
+        parts[i] = _IDENTIFIER.sub(lambda found: names.get(found[0], found[0]), parts[i])
+    message = "".join(parts)
+    first, space, rest = message.partition(" ")
+    return names.get(first, first) + space + rest
+
+
+def _cli_names(args: Namespace) -> dict[str, str]:
+    def given(attribute: str, option: str, variable: str) -> str:
+        return option if getattr(args, attribute, None) is not None else variable
+
+    window = hasattr(args, "from_")  # audit events and ingest jobs: --from and --to
+    return {
+        "tenant": given("tenant", "--tenant", "AMPERITY_TENANT"),
+        "base_url": given("base_url", "--base-url", "AMPERITY_BASE_URL"),
+        "api_version": given("api_version", "--api-version", "AMPERITY_API_VERSION"),
+        "token": "the token in --token-file"
+        if getattr(args, "token_file", None)
+        else "AMPERITY_TOKEN",
+        "client_id": "AMPERITY_CLIENT_ID",
+        "client_secret": "AMPERITY_CLIENT_SECRET",
+        "next_token": "--next-token",
+        "limit": "--limit",
+        "max_items": "--max-items",
+        "happened_from": "--from",
+        "happened_to": "--to",
+        "created_from": "--from" if window else "--created-from",
+        "created_to": "--to" if window else "--created-to",
+        "ended_from": "--ended-from",
+        "ended_to": "--ended-to",
+        "range_from": "--range-from",
+        "range_to": "--range-to",
+        "run_mode": "--run-mode",
+        "workflow_id": "ID",
+        "job_id": "ID",
+        "profile_id": "ID",
+        "config_id": "CONFIG_ID",
+        "index_id": "INDEX",
+        "collection_id": "COLLECTION",
+        "segment_id": "SEGMENT",
+    }
+
+
 class _Lines(logging.Formatter):
     """`level: message`, scrubbed, on one line: no tracebacks from a record's exc_info."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = " ".join(record.getMessage().split("\n"))
-        return _scrub(f"{record.levelname.lower()}: {message}")
+        return printable(_scrub(f"{record.levelname.lower()}: {message}"))
 
 
 @contextlib.contextmanager
@@ -150,5 +220,7 @@ def _fail(message: str, code: int, exc: BaseException | None = None) -> int:
     # The notes are our own resume hints (counts, the cursor to continue from): scrubbing
     # them could mangle a cursor that happens to contain a short credential's characters.
     line = "; ".join([_scrub(message), *(str(note) for note in notes)])
-    print(f"error: {' '.join(line.splitlines())}", file=sys.stderr, flush=True)
+    # Server text (an error page, a workflow's message) may carry terminal escapes or
+    # bidi overrides: shown escaped, never obeyed by the terminal.
+    print(f"error: {printable(' '.join(line.splitlines()))}", file=sys.stderr, flush=True)
     return code

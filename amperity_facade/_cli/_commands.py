@@ -27,9 +27,10 @@ from ..types import (
     Segment,
     Workflow,
 )
+from . import _output
 from ._export import Progress, Stats, export, pages, resume_note
 from ._output import CliError, Column, choose_format, field, fields, make_writer, write_one
-from ._sink import csv_header, open_output
+from ._sink import csv_header, is_regular_file, open_output
 
 SECRETS: set[str] = set()  # every credential seen in this run, scrubbed from error lines
 DEFAULT_TIMEOUT = 3600.0
@@ -49,8 +50,9 @@ RANGES = (
 
 
 def say(message: str) -> None:
-    """Diagnostics go to stderr so stdout stays pure data for pipes."""
-    print(message, file=sys.stderr, flush=True)
+    """Diagnostics go to stderr so stdout stays pure data for pipes; server text in them
+    (a workflow's name, a field name) is shown with its control characters escaped."""
+    print(_output.printable(message), file=sys.stderr, flush=True)
 
 
 def read_token_file(path: str) -> str:
@@ -76,6 +78,10 @@ def open_client(args: Namespace) -> Amperity:
     SECRETS.update(
         env[name] for name in ("AMPERITY_TOKEN", "AMPERITY_CLIENT_SECRET") if env.get(name)
     )
+    if args.tenant is not None and not args.tenant.strip():
+        raise CliError(
+            "--tenant is empty: give the tenant id, or leave it out for $AMPERITY_TENANT"
+        )
     if not (args.tenant or env.get("AMPERITY_TENANT")):
         raise CliError("no tenant: pass --tenant ID or set AMPERITY_TENANT", 2)
     token = read_token_file(args.token_file) if args.token_file else None
@@ -212,6 +218,25 @@ def check_ranges(args: Namespace) -> None:
             raise CliError(f"{low_option} {_utc(low)} is after {high_option} {_utc(high)}", 2)
 
 
+def _empty_window(args: Namespace) -> bool:
+    """A window that starts where it ends holds nothing: no request needs to say so (and
+    the library refuses one for ingest jobs, in its own argument names)."""
+    return any(
+        getattr(args, low, None) is not None and getattr(args, low) == getattr(args, high, None)
+        for (low, _), (high, _) in RANGES
+    )
+
+
+def _check_limit(args: Namespace, listing: Listing) -> None:
+    """A page larger than the API serves is a usage error before any request, rather than
+    a 400 after the credentials were checked (only where the default is that maximum:
+    the other listings' maxima are the server's own)."""
+    if args.limit is not None and listing.page_size == MAX_PAGE and args.limit > MAX_PAGE:
+        raise CliError(
+            f"--limit {args.limit} is larger than {MAX_PAGE:,}, the largest page the API serves"
+        )
+
+
 def _utc(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
@@ -222,7 +247,7 @@ def _check_destination(args: Namespace, fmt: str) -> None:
         raise CliError("--append needs --output FILE", 2)
     if args.append and fmt not in APPENDABLE:
         raise CliError(f"--append works with --format csv or jsonl, not {fmt}", 2)
-    if args.next_token and to_file and not args.append and os.path.exists(args.output):
+    if args.next_token and to_file and not args.append and is_regular_file(args.output):
         raise CliError(
             f"{args.output} exists: add --append to continue it from --next-token, "
             "or write to another file",
@@ -239,10 +264,12 @@ def list_items(args: Namespace) -> int:
     listing = listing_of(args)
     fmt = choose_format(args.format, args.output, sys.stdout)
     check_ranges(args)
+    _check_limit(args, listing)
     _check_destination(args, fmt)
     with open_client(args) as client:
-        paginator = listing.fetch(client, args)  # bad arguments fail before a file is made
-        with open_output(args.output, append=args.append) as sink:
+        # Bad arguments fail here, before a file is made.
+        found = () if _empty_window(args) else listing.fetch(client, args).as_dicts().pages()
+        with open_output(args.output, append=args.append, last=True) as sink:
             header = csv_header(args.output) if fmt == "csv" and sink.continues else None
             writer = make_writer(
                 fmt,
@@ -258,12 +285,19 @@ def list_items(args: Namespace) -> int:
             try:
                 # Plain dicts: an export writes what the API sent, so models would only
                 # be built to be turned back into dicts (most of the client's time).
-                export(paginator.as_dicts().pages(), [(writer, sink)], progress, stats)
+                export(found, [(writer, sink)], progress, stats)
             except BaseException as exc:
                 if stats.pages == 0 and isinstance(exc, BadRequestError) and args.next_token:
                     # The cursor itself was refused: resuming from it would fail again.
                     stats.cursor = None
-                note = resume_note(stats, listing.label, args.output, append=args.append)
+                note = resume_note(
+                    stats,
+                    listing.label,
+                    args.output,
+                    append=args.append,
+                    kept=sink.keeps,
+                    max_items=args.max_items,
+                )
                 if note:
                     exc.add_note(note)
                 raise
@@ -277,7 +311,7 @@ def list_items(args: Namespace) -> int:
 
 def show(args: Namespace, item: Any, details: dict[str, tuple[Column, ...]]) -> None:
     fmt = choose_format(args.format, args.output, sys.stdout)
-    with open_output(args.output) as sink:
+    with open_output(args.output, last=True) as sink:
         write_one(fmt, sink, item.to_dict(), model=type(item), details=details, raw=args.csv_raw)
 
 

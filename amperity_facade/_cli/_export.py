@@ -128,17 +128,36 @@ def pages(count: int) -> str:
     return counted(count, "page")
 
 
-def resume_note(stats: Stats, label: str, output: str | None, *, append: bool) -> str:
-    """What a failed export leaves behind, and the command-line words that continue it."""
+def resume_note(
+    stats: Stats,
+    label: str,
+    output: str | None,
+    *,
+    append: bool,
+    kept: bool,
+    max_items: int | None = None,
+) -> str:
+    """What a failed export leaves behind, and the command-line words that continue it.
+
+    `kept`: what was written stays (stdout, a FIFO, an appended file); otherwise the
+    export is discarded and there is nothing to continue. With `max_items`, the words
+    carry the count still to go, so a resumed export never overshoots the first's total.
+    """
     if not stats.pages and not stats.cursor:
         return ""  # failed before anything: the error says it all
     written = f"{stats.items:,} {label} ({pages(stats.pages)})"
-    if output not in (None, "-") and not append:
+    if not kept:
         return (
             f"nothing written to {output}: the {written} fetched were discarded "
             "(with --append, what was written stays and the export can be resumed)"
         )
     note = f"wrote {written} to {'stdout' if output in (None, '-') else output}"
+    left = None if max_items is None else max_items - stats.items
+    if left is not None and left <= 0:
+        return f"{note}; --max-items {max_items:,} reached, nothing left to resume"
     if stats.cursor:
-        return f"{note}; resume with --next-token {stats.cursor}" + (" --append" if append else "")
+        words = f"--next-token {stats.cursor}"
+        if left is not None:
+            words += f" --max-items {left}"
+        return f"{note}; resume with {words}" + (" --append" if append else "")
     return note + ("; every page was fetched" if stats.pages else "")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import shlex
+import signal
 import sys
 import tempfile
 import threading
@@ -28,7 +30,10 @@ from ._signals import handling_signals
 __all__ = ["add_arguments", "cli_serve", "main", "serve"]
 
 DATA_END = dt.date(2026, 11, 1)  # where the fake's generated history ends
-DESCRIPTION = "Serve a fake Amperity tenant on this machine until Ctrl-C or SIGTERM."
+DESCRIPTION = "Serve a fake Amperity tenant on this machine until Ctrl-C, SIGTERM or SIGHUP."
+MAX_STEP_SECONDS = 86400.0  # the fake's own ceiling: a workflow state lasting over a day
+# A closed terminal (SIGHUP) stops it like Ctrl-C: the credentials folder goes with it.
+STOPPING = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
 
 
 def _port(text: str) -> int:
@@ -41,14 +46,18 @@ def _port(text: str) -> int:
     return value
 
 
-def _positive(kind: type[Any], what: str) -> Any:
+def _positive(kind: type[Any], what: str, most: float = math.inf) -> Any:
+    """A parser for a finite number above 0 (and at most `most`): what the fake accepts."""
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be a positive {what}, got {text}")
+        if not 0 < value < math.inf:
+            raise argparse.ArgumentTypeError(f"must be a positive, finite {what}, got {text}")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"must be at most {most:g}, got {text}")
         return value
 
     return parse
@@ -74,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, tenant_from_parent: bool =
     )
     group.add_argument(
         "--step-seconds",
-        type=_positive(float, "number of seconds"),
+        type=_positive(float, "number of seconds", MAX_STEP_SECONDS),
         default=1.0,
         metavar="SECONDS",
         help="how long a workflow stays in each state (1)",
@@ -85,32 +94,40 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m amperity_faca
     parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     add_arguments(parser)
     args = parser.parse_args(argv)
-    with handling_signals():
+    with handling_signals(STOPPING, owns_process=argv is None):
         return serve(args)
 
 
 def cli_serve(args: argparse.Namespace) -> int:
-    """`amperity fake-server`: connection options given before it would silently do nothing."""
+    """`amperity fake-server`: connection options given before it would silently do nothing.
+
+    `main` already handles SIGINT and SIGTERM; SIGHUP is added here, for this command only
+    (an export whose terminal closed is better left to the shell's default)."""
     for option in ("base_url", "api_version", "token_file", "verbose"):
         if getattr(args, option, None) is not None:
             name = "--" + option.replace("_", "-")
             raise CliError(f"{name} does nothing with fake-server; leave it out", 2)
-    return serve(args)
+    with handling_signals(STOPPING):
+        return serve(args)
 
 
 def serve(args: argparse.Namespace) -> int:
     """Serve in the foreground; Ctrl-C or SIGTERM stops it and removes the credentials."""
     from ..testing import FakeAmperity
 
-    fake = FakeAmperity(
-        tenant=getattr(args, "tenant", None) or "acme",
-        seed=args.seed,
-        port=args.port,
-        host=args.host,
-        rate_limit=args.rate_limit,
-        lifecycle="time",
-        step_seconds=args.step_seconds,
-    )
+    try:
+        fake = FakeAmperity(
+            tenant=getattr(args, "tenant", None) or "acme",
+            seed=args.seed,
+            port=args.port,
+            host=args.host,
+            rate_limit=args.rate_limit,
+            lifecycle="time",
+            step_seconds=args.step_seconds,
+        )
+    except ValueError as exc:  # a setting the fake refuses, in its own words
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         fake.start()
     except OSError as exc:
@@ -119,9 +136,9 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     try:
         with tempfile.TemporaryDirectory(prefix="amperity-fake-") as folder:
-            token_file, oauth_file = _write_credentials(Path(folder), fake)
-            _banner(fake, args, token_file, oauth_file)
-            try:
+            try:  # a signal even as the banner is printed stops it the same way
+                token_file, oauth_file = _write_credentials(Path(folder), fake)
+                _banner(fake, args, token_file, oauth_file)
                 threading.Event().wait()
             except KeyboardInterrupt:
                 print("\nStopped.", flush=True)

@@ -25,6 +25,12 @@ MIN_WIDTH = 6
 _EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(?:Z|\+00:00)")
 _SPACE = re.compile(r"\s+")
+# C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides and
+# isolates: what makes a terminal obey instead of show (colours, titles, cursor moves, text
+# shown reversed).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 class CliError(Exception):
@@ -51,6 +57,20 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
+def printable(text: str) -> str:
+    """`text` with every control character escaped (ESC as `\\x1b`, U+202E as `\\u202e`).
+
+    For what reaches a terminal from a server (error lines, table cells): an answer could
+    otherwise recolour the screen, retitle the window or reverse the text around it.
+    Data formats (JSON, JSON Lines, CSV) keep the text as sent."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def terminal_width(stream: TextIO) -> int | None:
     return shutil.get_terminal_size().columns if _isatty(stream) else None
 
@@ -75,14 +95,15 @@ def fields(*keys: str) -> tuple[Column, ...]:
 
 
 def cell_text(value: Any) -> str:
-    """One table cell: short UTC timestamps, compact JSON, no line breaks."""
+    """One table cell: short UTC timestamps, compact JSON, no line breaks, no control
+    characters (escaped: see `printable`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    text = _SPACE.sub(" ", str(value)).strip()
+    text = printable(_SPACE.sub(" ", str(value)).strip())
     return _TIMESTAMP.sub(r"\1 \2Z", text)
 
 
@@ -243,7 +264,10 @@ def write_one(
         return
     details = details or {}
     limit = terminal_width(stream)
-    flat = flatten({k: v for k, v in row.items() if k not in details})
+    flat = {
+        printable(key): value
+        for key, value in flatten({k: v for k, v in row.items() if k not in details}).items()
+    }
     key_width = max((len(k) for k in flat), default=0)
     value_width = max(limit - key_width - 2, 20) if limit else None
     for key, value in flat.items():

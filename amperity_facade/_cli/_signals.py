@@ -5,9 +5,16 @@ container shutdowns would end an export with no message and its temporary file l
 behind. Both signals here raise `Interrupted`, a KeyboardInterrupt, so every `finally`
 and every `except KeyboardInterrupt` sees them alike.
 
-While a page is being written (`deferred()`), a signal waits until the page is complete:
+Only the first signal interrupts. Every later one (Ctrl-C pressed twice, TERM then INT
+from a supervisor) is noted and dropped: raising again in the middle of the cleanup or of
+the error report would lose the count and the cursor that report exists to give, and a
+default handler put back too early would end the process with -15 or a traceback.
+
+While a page is being written (`deferred()`), signals wait until the page is complete,
+however long a reader that stopped reading makes the write block (SIGKILL still ends it):
 what reached the output is then always whole pages, so the cursor printed for resuming
-is exact. A second signal during the wait does not wait.
+is exact. Once the output is complete (`settled()`), a signal no longer changes the
+outcome: the command reports what it finished.
 """
 
 from __future__ import annotations
@@ -16,10 +23,10 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from types import FrameType
 
-__all__ = ["Interrupted", "deferred", "exit_code", "handling_signals"]
+__all__ = ["Interrupted", "deferred", "exit_code", "handling_signals", "settle", "settled"]
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 
@@ -42,14 +49,34 @@ def exit_code(exc: KeyboardInterrupt) -> int:
 
 class _State:
     depth = 0  # nested deferred() blocks in progress
-    pending: int | None = None  # a signal that arrived inside one
+    pending: int | None = None  # a signal that arrived inside one, acted on at its end
+    stopping: int | None = None  # the signal already raised: later ones are dropped
+    settled = False  # the output is complete: signals no longer interrupt
+    active = 0  # nested handling_signals() blocks
+    owner = False  # the outermost one runs the process's own command
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.depth, cls.pending, cls.stopping = 0, None, None
+        cls.settled = False
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
-    if _State.depth and _State.pending is None:
-        _State.pending = signum
+    if _State.stopping is not None or _State.settled:
+        return  # already on the way out, or nothing left to interrupt
+    if _State.depth:
+        if _State.pending is None:
+            _State.pending = signum
         return
+    _State.stopping = signum
     raise Interrupted(signum)
+
+
+def _raise_pending() -> None:
+    signum, _State.pending = _State.pending, None
+    if signum is not None and sys.exc_info()[1] is None:  # not while cleaning up a failure
+        _State.stopping = signum
+        raise Interrupted(signum)
 
 
 @contextlib.contextmanager
@@ -68,35 +95,77 @@ def deferred() -> Iterator[None]:
             _State.pending = None
         raise
     _State.depth -= 1
-    if _State.depth or _State.pending is None:
-        return
-    signum, _State.pending = _State.pending, None
-    if sys.exc_info()[1] is None:  # not while cleaning up after another failure
-        raise Interrupted(signum)
+    if not _State.depth:
+        _raise_pending()
 
 
 @contextlib.contextmanager
-def handling_signals() -> Iterator[None]:
-    """Route SIGINT and SIGTERM to `Interrupted` for the duration, then restore them.
+def settled() -> Iterator[None]:
+    """Hold signals while the finished output is made final (fsync, rename), then keep
+    holding them for the rest of the command: the work is done, and saying "interrupted"
+    about a complete file would send someone to redo it, or to resume from nothing.
+
+    If making it final fails, the command fails as it would have anyway.
+    """
+    _State.depth += 1
+    try:
+        yield
+    except BaseException:
+        _State.depth -= 1
+        if not _State.depth:
+            _State.pending = None
+        raise
+    settle()  # before the block ends: no moment where a signal could still interrupt
+    _State.depth -= 1
+    _State.pending = None
+
+
+def settle() -> None:
+    """The command's outcome is decided (its output complete, or its failure caught): from
+    now on a signal is dropped rather than raised into the report of that outcome."""
+    _State.settled = True
+
+
+@contextlib.contextmanager
+def handling_signals(
+    extra: Sequence[signal.Signals] = (), *, owns_process: bool = False
+) -> Iterator[None]:
+    """Route SIGINT and SIGTERM (and `extra`) to `Interrupted` for the duration.
 
     Only from the main thread (Python allows no other), and only where the signal still
     has its default disposition: a shell that started us with SIGINT ignored (`cmd &`) or
     a host application with its own handlers keeps its choice.
+
+    Afterwards the previous handlers come back, except in a process of our own
+    (`owns_process`: the `amperity` executable): there they are ignored until it exits,
+    a moment later, so a late signal cannot turn the exit code and the line already
+    printed (success, or the error with its cursor) into -15 or a traceback from the
+    interpreter's shutdown.
+
+    Nested inside another (a command adding `extra` signals of its own), it installs only
+    what is not handled yet and shares the outer block's state.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
     previous = {}
-    for signum in HANDLED:
+    for signum in (*HANDLED, *extra):
         current = signal.getsignal(signum)
-        if current is defaults[signum]:
+        default = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+        if current is default:
             previous[signum] = current
             signal.signal(signum, _on_signal)
-    _State.depth, _State.pending = 0, None
+    outermost = not _State.active
+    if outermost:
+        _State.reset()
+        _State.owner = owns_process
+    _State.active += 1
     try:
         yield
     finally:
+        _State.active -= 1
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        _State.depth, _State.pending = 0, None
+            signal.signal(signum, signal.SIG_IGN if _State.owner else handler)
+        if outermost:
+            _State.reset()
+            _State.owner = False

@@ -235,7 +235,7 @@ def test_usage_errors_and_help(env: pytest.MonkeyPatch, run: Run) -> None:
 def test_bad_configuration_from_the_library_exits_2(env: pytest.MonkeyPatch, run: Run) -> None:
     result = run("--api-version", "latest", "segments", "list")
     assert result.code == 2
-    assert "api_version 'latest' is malformed" in result.err
+    assert "--api-version 'latest' is malformed" in result.err
 
 
 @pytest.mark.parametrize(
