@@ -218,7 +218,7 @@ class BaseClient(Generic[Pool]):
         kwargs = dict(call.kwargs)
         kwargs["headers"] = {**self._headers_of[call.family], **kwargs.get("headers", {})}
         extensions: dict[str, Any] = {ATTEMPT: attempt, FAMILY: call.family}
-        if call.private:
+        if call.private or call.private_body:
             extensions[PRIVATE_BODY] = True
         kwargs["extensions"] = extensions
         if BASE_PATHS[call.family] != API_PATH:
@@ -232,6 +232,8 @@ class BaseClient(Generic[Pool]):
             )
 
     def _log_retry(self, call: Call[Any], why: str, verdict: Retry, attempt: int) -> Retry:
+        if call.tally is not None:
+            call.tally.retries += 1
         log.warning(
             "retrying %s after %s in %.2fs (retry %d of %d)",
             self._where(call),

@@ -81,6 +81,7 @@ class Options:
     profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT
     streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT
+    max_stream_bytes: int = 1_000_000
 
     @property
     def max_retries(self) -> int:
@@ -222,9 +223,9 @@ def check_rate_limit(rate_limit: object, name: str = "rate_limit") -> float | No
     return float(rate_limit)  # type: ignore[arg-type]
 
 
-def check_max_response_bytes(value: object) -> int:
+def check_max_response_bytes(value: object, name: str = "max_response_bytes") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"max_response_bytes must be an integer >= 1, got {value!r}")
+        raise ConfigurationError(f"{name} must be an integer >= 1, got {value!r}")
     return value
 
 
@@ -300,6 +301,7 @@ def resolve(
     profile_rate_limit: float | None = DEFAULT_PROFILE_RATE_LIMIT,
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT,
     streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT,
+    max_stream_bytes: int = 1_000_000,
 ) -> Options:
     """Combine arguments with AMPERITY_* environment variables (arguments win)."""
     tenant = check_tenant(tenant if tenant is not None else _env("AMPERITY_TENANT"))
@@ -350,6 +352,7 @@ def resolve(
         profile_rate_limit=check_rate_limit(profile_rate_limit, "profile_rate_limit"),
         realtime_rate_limit=check_rate_limit(realtime_rate_limit, "realtime_rate_limit"),
         streaming_rate_limit=check_rate_limit(streaming_rate_limit, "streaming_rate_limit"),
+        max_stream_bytes=check_max_response_bytes(max_stream_bytes, "max_stream_bytes"),
     )
 
 

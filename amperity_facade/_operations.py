@@ -70,6 +70,15 @@ def views() -> tuple[str, ...]:
     return tuple(sorted(GET_WORKFLOW_VIEW_VALUES))
 
 
+class Tally:
+    """How many times a call was retried (send_many reports it)."""
+
+    __slots__ = ("retries",)
+
+    def __init__(self) -> None:
+        self.retries = 0
+
+
 @dataclass(frozen=True)
 class Call(Generic[T]):
     """One HTTP exchange: the generated request kwargs and how to read the answer."""
@@ -86,6 +95,10 @@ class Call(Generic[T]):
     private: tuple[str, ...] = ()
     # Error statuses that mean "nothing there" for this call: answered None, not raised.
     absent: frozenset[int] = frozenset()
+    # The body is personal data as a whole (a streamed record): kept off exceptions.
+    private_body: bool = False
+    # Counts this call's retries, when someone asks (send_many).
+    tally: Tally | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
@@ -102,6 +115,8 @@ class Call(Generic[T]):
             self.family,
             self.private,
             self.absent,
+            self.private_body,
+            self.tally,
         )
 
 
@@ -536,4 +551,6 @@ FACADE_METHODS: dict[str, str] = {
     "get-realtime-profile": "realtime.get_profile",
     "list-profile-segments": "realtime.profile_segments",
     "list-segment-profiles": "realtime.segment_members",
+    "post-event": "realtime.send_event",
+    "post-stream-data": "streams.send",
 }

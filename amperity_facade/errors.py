@@ -18,6 +18,8 @@ import httpx
 if TYPE_CHECKING:
     from amperity_api.models.workflow import Workflow
 
+    from ._sending import SendReport
+
 __all__ = [
     "APIConnectionError",
     "APIResponseValidationError",
@@ -36,6 +38,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "SendError",
     "ServiceUnavailableError",
     "WorkflowFailedError",
     "WorkflowTimeoutError",
@@ -165,6 +168,15 @@ class ServiceUnavailableError(APIStatusError):
 
 class PaginationError(AmperityError):
     """The server handed back a cursor it had already given: following it would never end."""
+
+
+class SendError(AmperityError):
+    """`streams.send_many(on_error="raise")` stopped at a rejected record; `report` (a
+    `types.SendReport`) says what was accepted and rejected before it stopped."""
+
+    def __init__(self, message: str, report: SendReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class WorkflowFailedError(AmperityError):

@@ -3,7 +3,8 @@
     from amperity_facade.types import Segment, Workflow, UNSET
 
 These are the generated models of `amperity_api.models` (and its `Unset` sentinel) under a
-public name that does not depend on the generated package's layout. Importing this module
+public name that does not depend on the generated package's layout, and the facade's own
+results of sending (`Receipt`, `SendReport`, `Rejection`, `EventOutcome`). Importing this module
 imports the generated models; `import amperity_facade` alone does not.
 """
 
@@ -13,4 +14,8 @@ from amperity_api.models import *  # noqa: F403
 from amperity_api.models import __all__ as _models
 from amperity_api.types import UNSET, Unset
 
-__all__ = [*_models, "UNSET", "Unset"]
+# The facade's own result types (the write side: receipts and send reports).
+from ._sending import Rejection, SendReport
+from ._streams import EventOutcome, Receipt
+
+__all__ = [*_models, "UNSET", "EventOutcome", "Receipt", "Rejection", "SendReport", "Unset"]

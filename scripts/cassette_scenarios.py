@@ -296,7 +296,36 @@ FAMILY_SCENARIOS: tuple[Scenario, ...] = (
         lambda r: None if r[0] and r[1] else _fail(r),
     ),
 )
-SCENARIOS = SCENARIOS + FAMILY_SCENARIOS
+STREAM = "is-a1b2c3d4"
+RECORD = {"order_id": "o-1", "email": "customer-0001@example.com", "total": 12.5}
+
+
+def _events(client: Amperity) -> list[str]:
+    return [
+        client.realtime.send_event("esm-23ZvjfSSJ", {"type": "page_view", "page": "/cart"}),
+        client.realtime.send_event("esm-5hDq7XbLz", {"type": "page_view", "page": "/"}),
+    ]
+
+
+WRITE_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "stream_send",
+        lambda c: c.streams.send(STREAM, RECORD, request_id="cassette-record-1"),
+        lambda r: None if r.status == 202 and r.request_id else _fail(r),
+    ),
+    Scenario(
+        "stream_send_retried_after_503",
+        lambda c: c.streams.send(STREAM, RECORD, request_id="cassette-record-2"),
+        lambda r: None if r.status == 202 else _fail(r),
+        setup=lambda f: f.inject(Fault("status", status=503, operation="post-stream-data")),
+    ),
+    Scenario(
+        "realtime_send_event",
+        _events,
+        lambda r: None if r == ["accepted", "dropped"] else _fail(r),
+    ),
+)
+SCENARIOS = SCENARIOS + FAMILY_SCENARIOS + WRITE_SCENARIOS
 
 
 def _fail(result: Any) -> None:

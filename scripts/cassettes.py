@@ -33,6 +33,8 @@ DROP_RESPONSE_HEADERS = ("date", "server")
 SECRET_KEYS = ("access_token", "client_secret", "refresh_token", "id_token")
 # A profile filter's value in a query string (filter%5Bname%5D=value): personal data too.
 FILTER = re.compile(r"((?:^|[?&])filter%5B([^&=]*?)%5D=)([^&]*)")
+# Requests whose whole body is someone's data: streamed records and behavioural events.
+WRITES = ("/stream/v0/data/", "/prof/events/")
 # Objects whose every text value is personal: profile attributes, and lookup keys.
 PROFILE_DATA = frozenset({"attributes", "keys"})
 PERSONAL = {
@@ -114,6 +116,9 @@ class Scrubber:
                 request.headers[name] = PLACEHOLDER_TENANT
             elif lowered == "host":
                 request.headers[name] = PLACEHOLDER_ORIGIN.split("//")[1]
+            elif lowered == "x-request-id":  # random per record: numbered like the answers'
+                value = request.headers[name]
+                request.headers[name] = self._stable("request_id", value, "req-{n:04d}")
         if request.body:
             body = request.body.decode() if isinstance(request.body, bytes) else request.body
             body = re.sub(r"(client_secret=)[^&]*", rf"\g<1>{REDACTED}", body)
@@ -121,8 +126,10 @@ class Scrubber:
                 parsed = json.loads(body)
             except ValueError:
                 body = self.text(body)
-            else:  # a lookup's identity keys, like any profile data
-                body = json.dumps(self.value("", parsed), separators=(",", ":"))
+            else:  # a lookup's identity keys, like any profile data; a record, whole
+                whole = any(part in request.uri for part in WRITES)
+                scrubbed = self.value("attributes" if whole else "", parsed)
+                body = json.dumps(scrubbed, separators=(",", ":"))
             request.body = body.encode()
             for name in list(request.headers):
                 if name.lower() == "content-length":

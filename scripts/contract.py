@@ -3,7 +3,8 @@ body is what openapi.yaml declares, and whether every operation is covered.
 
 Used by tests/contract (cassettes) and usable on any list of (method, path, status, body).
 Statuses an operation does not declare (429, 503, 409...) must still carry its family's
-error envelope.
+error envelope. A success declared without a body (a write accepted, 202, or dropped, 204)
+must come without one.
 
 Coverage (`uncovered`) is the one place a new vendor endpoint is reported: the vendor may
 add one at any time, and the message says everything that is missing for it in one line,
@@ -12,9 +13,12 @@ An operation marked `x-facade-omitted` with a reason is not offered (nor generat
 not asked for; a mark without a reason omits nothing.
 
 openapi.yaml holds several API families (scripts/spec_family.py): each operation is matched
-under its family's base path (/api, or /prof for the Real-Time API), and an error status is
-read as its family's error envelope (the one its operations declare: ErrorResponse, or the
-Real-Time API's ErrorBody).
+under its family's base path (/api, /prof for the Real-Time API, /stream/v0 for Streaming
+Ingest), and an error status is read as its family's error envelope (the one its operations
+declare: ErrorResponse, or the Real-Time API's ErrorBody). A family whose operations declare
+no error body at all (Streaming Ingest describes its errors in prose only) has no envelope:
+its error bodies are the API's own and are not checked (the facade reads a `message` from
+any JSON body, else an excerpt of the text).
 """
 
 from __future__ import annotations
@@ -86,7 +90,9 @@ class Contract:
                     specio.omitted(op),
                 )
             )
-        self.envelopes = {family: _envelope(spec, family) for family in families}
+        self.envelopes: dict[str, str | None] = {
+            family: _envelope(spec, family) for family in families
+        }
 
     @classmethod
     def from_file(cls, path: Path = specio.SPEC) -> Contract:
@@ -104,13 +110,19 @@ class Contract:
                 return op
         return None
 
-    def schema_pointer(self, op: Operation, status: int) -> str:
+    def answer(self, op: Operation, status: int) -> dict[str, Any] | None:
+        """The response openapi.yaml declares for this status, or None."""
         responses = specio.resolve(self.spec, {"$ref": "#" + op.pointer})["responses"]
         answer = responses.get(str(status), responses.get(status))
+        return None if answer is None else dict(specio.resolve(self.spec, answer))
+
+    def schema_pointer(self, op: Operation, status: int) -> str | None:
+        """Where the schema of this answer's body is; None for an error of a family that
+        declares no error body (nothing to check)."""
+        answer = self.answer(op, status)
         envelope = self.envelopes.get(op.family, ERROR_ENVELOPE)
         if answer is None:
             return envelope
-        answer = specio.resolve(self.spec, answer)
         if "content" not in answer and status >= 400:  # declared in prose only
             return envelope
         schema = answer["content"]["application/json"]["schema"]
@@ -119,11 +131,19 @@ class Contract:
         raise ValueError(f"{op.operation_id} {status}: inline schemas are not supported")
 
     def problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
-        """Why this answer breaks the contract (empty when it conforms)."""
+        """Why this answer breaks the contract (empty when it conforms). `body` is the
+        parsed JSON, the text when it is not JSON, or None or "" when there is none."""
         op = self.operation_for(method, path)
         if op is None:
             return [f"{method} {path}: no such operation in openapi.yaml"]
+        answer = self.answer(op, status)
+        if answer is not None and "content" not in answer and status < 400:
+            if body is None or body == "":
+                return []
+            return [f"{op.operation_id} {status}: a body where openapi.yaml declares none"]
         pointer = self.schema_pointer(op, status)
+        if pointer is None:
+            return []
         validator = oas.OAS30Validator(
             {"$ref": f"{BASE}#{pointer}"},
             registry=self.registry,
@@ -145,8 +165,10 @@ class Recorded(Protocol):
     def path(self) -> str: ...
 
 
-def _envelope(spec: dict[str, Any], family: str) -> str:
-    """The error body a family's operations declare (the most used), else ErrorResponse."""
+def _envelope(spec: dict[str, Any], family: str) -> str | None:
+    """The error body a family's operations declare (the most used); ErrorResponse for the
+    control plane (and a document without families) even where it declares none; None for
+    another family that declares no error body at all."""
     counts: dict[str, int] = {}
     for _, _, op in specio.iter_operations(spec):
         if spec_family.family_of(op) != family:
@@ -158,7 +180,9 @@ def _envelope(spec: dict[str, Any], family: str) -> str:
             ref = (body.get("schema") or {}).get("$ref")
             if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
                 counts[ref[1:]] = counts.get(ref[1:], 0) + 1
-    return max(counts, key=lambda ref: counts[ref]) if counts else ERROR_ENVELOPE
+    if counts:
+        return max(counts, key=lambda ref: counts[ref])
+    return ERROR_ENVELOPE if family == spec_family.DEFAULT_FAMILY else None
 
 
 def fake_routes(method: str, path: str) -> str | None:

@@ -3,9 +3,11 @@
 `openapi.yaml` stays faithful to the vendor; this step rewrites a copy so that the
 generated client is safe to call with no arguments:
 
-* The `api-version` and `amperity-tenant` header parameters are dropped from every
-  operation. The facade sets both once, for every call, underneath the generated client;
-  left in, the generator hard-wires a one-value enum per call.
+* The `api-version` and tenant header parameters (`amperity-tenant`, or `X-Amperity-Tenant`
+  on the Streaming API and the token endpoint) are dropped from every operation. The facade
+  sets them once per API family underneath the generated client (the auth flow on the token
+  endpoint); left in, the generator hard-wires a one-value enum per call or asks every caller
+  for the tenant.
 * A `default` that is really an example becomes an `example`. The vendor puts sample
   timestamps, ids and `run_mode: full` in `default`, so a naive client would send them
   whenever the caller passes nothing: a silent filter, or a full run that fires campaigns.
@@ -41,7 +43,8 @@ from typing import Any
 
 from . import specio
 
-FACADE_HEADERS = frozenset({"api-version", "amperity-tenant"})
+# The tenant travels as X-Amperity-Tenant to the Streaming API and the token endpoint.
+FACADE_HEADERS = frozenset({"api-version", "amperity-tenant", "x-amperity-tenant"})
 HTTP_METHODS = specio.METHODS
 
 

@@ -55,6 +55,7 @@ NAMES: list[tuple[str, str]] = [
     ("handle_async_request", "handle_request"),
     ("acquire_async", "acquire"),
     ("after_state_async", "after_state"),
+    ("send_all_async", "send_all"),
     ("aiter_bytes", "iter_bytes"),
     ("aiter_text", "iter_text"),
     ("aiter_lines", "iter_lines"),

@@ -42,6 +42,7 @@ SOURCES = {
     "control-plane": DOWNLOADS + "control-plane-2024-04-01-openapi.json",
     "profile": DOWNLOADS + "profile-2025-07-31-openapi.json",
     "realtime": DOWNLOADS + "real-time-2026-09-03-openapi.json",
+    "streaming": DOWNLOADS + "streaming-v0-openapi.json",
 }
 DEFAULT_URL = SOURCES["control-plane"]
 MAX_DETAIL = 240

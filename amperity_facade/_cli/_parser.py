@@ -19,7 +19,7 @@ from .. import __version__
 from .._dates import to_datetime  # value rules shared with the library (see test_layers)
 from ..errors import ConfigurationError
 from ..types import WorkflowRunRequestRunMode
-from . import _commands, _demo, _fake_server, _people
+from . import _commands, _demo, _fake_server, _people, _stream_send
 from ._output import FORMATS
 
 EPILOG = """\
@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _profile_commands(root)
     _realtime_commands(root)
+    _stream_commands(root)
 
     fake = root.bare_command(
         "fake-server",
@@ -394,6 +395,36 @@ def _realtime_commands(root: _Builder) -> None:
         listing=_people.SEGMENT_MEMBERS,
     )
     members.add_argument("segment", metavar="SEGMENT")
+
+
+def _stream_commands(root: _Builder) -> None:
+    streams = root.group("streams", "Streaming Ingest: send records to a stream")
+    send = streams.command(
+        "send",
+        "send a file of records (JSON Lines or CSV) to a stream; exit 1 if any is rejected",
+        _stream_send.send,
+    )
+    send.add_argument("stream", metavar="STREAM", help="stream id, is-...")
+    send.add_argument(
+        "--file",
+        required=True,
+        metavar="PATH",
+        help="records: .jsonl (one object a line) or .csv; - for stdin",
+    )
+    send.add_argument(
+        "--input-format",
+        choices=_stream_send.INPUT_FORMATS,
+        help="default: by the file's extension, else jsonl",
+    )
+    send.add_argument(
+        "--concurrency", type=_positive_int, default=8, metavar="N", help="records in flight (8)"
+    )
+    send.add_argument(
+        "--rejects", metavar="PATH", help="append what was refused, as JSON Lines (mode 0600)"
+    )
+    send.add_argument(
+        "--skip", type=_count, default=0, metavar="N", help="skip the first N records (to resume)"
+    )
 
 
 def _window(parser: argparse.ArgumentParser) -> None:

@@ -10,11 +10,11 @@ above it. The tenant and api-version headers are the client's defaults.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from .. import _config, _operations, _profiles, _realtime, _workflows
+from .. import _config, _operations, _profiles, _realtime, _sending, _streams, _workflows
 from .._base import BaseClient, Retry, Shared
 from .._body import release
 from .._config import Options
@@ -26,7 +26,7 @@ from .pagination import Paginator
 from .transport import LimitedTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from amperity_api.models import (
         AuditEvent,
@@ -56,8 +56,10 @@ class Amperity(BaseClient[httpx.BaseTransport]):
     defaults to https://{tenant}.amperity.com/api; AWS-hosted tenants pass
     base_url="https://app.amperity.com/api". The Real-Time API is reached at /prof beside
     it. Each API family has its own version (`api_version` is the control plane's) and its
-    own rate limit (`rate_limit`, `profile_rate_limit`, `realtime_rate_limit`, requests per
-    second; None lifts one). `transport` replaces the connection layer (an
+    own rate limit (`rate_limit`, `profile_rate_limit`, `realtime_rate_limit`,
+    `streaming_rate_limit`, requests per second; None lifts one). `max_stream_bytes` is the
+    largest record a stream is sent (1,000,000 bytes by default, the stricter of the two
+    limits Amperity documents). `transport` replaces the connection layer (an
     `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
     limiting still wrap it.
     """
@@ -81,6 +83,8 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         realtime_api_version: str | None = None,
         profile_rate_limit: float | None = _config.DEFAULT_PROFILE_RATE_LIMIT,
         realtime_rate_limit: float | None = _config.DEFAULT_REALTIME_RATE_LIMIT,
+        streaming_rate_limit: float | None = _config.DEFAULT_STREAMING_RATE_LIMIT,
+        max_stream_bytes: int = _streams.DEFAULT_MAX_STREAM_BYTES,
     ) -> None:
         settings = dict(
             tenant=tenant,
@@ -98,6 +102,8 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             realtime_api_version=realtime_api_version,
             profile_rate_limit=profile_rate_limit,
             realtime_rate_limit=realtime_rate_limit,
+            streaming_rate_limit=streaming_rate_limit,
+            max_stream_bytes=max_stream_bytes,
         )
         self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
 
@@ -124,6 +130,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         self.workflows = Workflows(self)
         self.profiles = Profiles(self)
         self.realtime = Realtime(self)
+        self.streams = Streams(self)
 
     def _execute(self, call: Call[T]) -> T:
         """Send `call` until it succeeds, or its failures exhaust the one retry budget."""
@@ -449,6 +456,64 @@ class Realtime(_Resource):
         """The profiles of a real-time segment."""
         source = _realtime.segment_members(segment_id, limit=limit)
         return self._client._paginate([source], next_token, max_items)
+
+    def send_event(self, stream_id: str, event: Mapping[str, Any]) -> _streams.EventOutcome:
+        """Send one behavioural event (a JSON object of at most 64 KiB) to a Real-Time stream:
+        "accepted" (202) or "dropped" (204: the stream drops events). A stream not accepting
+        events answers 409, raised as ConflictError. Retried on 429 and 5xx."""
+        return self._client._execute(_streams.send_event(stream_id, event))
+
+
+class Streams(_Resource):
+    """Streaming Ingest: records pushed to a stream (`is-...`), 1,000 requests per second."""
+
+    def send(
+        self, stream_id: str, record: _streams.Record, *, request_id: str | None = None
+    ) -> _streams.Receipt:
+        """Send one record: a JSON object (a dict) or an XML document (text starting '<').
+
+        Checked before sending (an array, a value JSON cannot carry, a body over
+        `max_stream_bytes` raise ConfigurationError naming the problem). Retried on 429 and
+        5xx and on a lost connection with the same X-Request-Id, `request_id` or one made
+        here, so a record that arrived twice is identifiable; 400, 401, 403 and 413 are not
+        retried. The receipt's 202 means durably queued, not loaded.
+        """
+        limit = self._client._options.max_stream_bytes
+        return self._client._execute(_streams.send(stream_id, record, request_id, limit))
+
+    def send_many(
+        self,
+        stream_id: str,
+        records: Iterable[_streams.Record],
+        *,
+        concurrency: int = 8,
+        on_error: _sending.OnError = "raise",
+    ) -> _sending.SendReport:
+        """Send every record of `records` (any iterable: a generator is read as it goes, in
+        constant memory), at most `concurrency` at a time, within the stream's rate limit.
+
+        on_error="raise" stops at the first record rejected (refused by the API, or without
+        an answer after every retry): records in flight finish, then SendError carries the
+        report. "collect" sends everything and lists each rejection (index, request id,
+        status, message) in the report. Interrupted (Ctrl-C, a signal turned into an
+        exception, cancellation), the exception carries `.report`: every record below
+        `report.settled_through` is accepted unless listed as rejected, and
+        `report.accepted(index)` tells a rerun which to skip.
+        """
+        stream_id = _streams.check_stream_id(stream_id)
+        concurrency = _sending.check_concurrency(concurrency)
+        on_error = _sending.check_on_error(on_error)
+        limit = self._client._options.max_stream_bytes
+
+        def prepare(index: int, record: object) -> _sending.Job:
+            request_id = _streams.check_request_id(None)
+            call = _streams.send(stream_id, record, request_id, limit, _operations.Tally())
+            return _sending.Job(index, call, request_id)
+
+        def send(job: _sending.Job) -> object:
+            return self._client._execute(job.call)
+
+        return _sending.send_all(records, prepare, send, concurrency, on_error)
 
 
 __all__ = ["Amperity"]

@@ -23,12 +23,14 @@ from ._errors import ApiError
 from ._faults import ANSWER_KINDS, PAGE_KINDS, Fault, FaultBook, Pending
 from ._hostile import mangle, rewrite_page
 from ._log import RecordedRequest, RequestLog
-from ._names import REALTIME
+from ._names import REALTIME, STREAMING
 from ._operations import Answer, Backend
 from ._profiles import REDACTED, redact_lookup
 from ._routes import LOOKUP, Route, family_of, resolve
+from ._writes import client_request_id
 
 JSON = "application/json"
+NO_CONTENT = frozenset({202, 204})  # statuses an answer may give without a body
 SERVER = "amperity-fake"
 HTML_PAGE = (
     "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}"
@@ -88,6 +90,11 @@ class Exchange:
         logged_query, logged_body = query, body
         if family == REALTIME:
             logged_query, logged_body = redacted(route, query, body)
+        elif family == STREAMING:
+            logged_body = b""  # records are the caller's data: the log keeps path and id only
+        # Streaming Ingest echoes the caller's X-Request-Id (the record is stored under it).
+        given = client_request_id(headers) if family == STREAMING else None
+        request_id = given or new_request_id()
         entry = RecordedRequest(
             method=method,
             path=raw_path,
@@ -97,9 +104,9 @@ class Exchange:
             operation=route.methods.get(method) if route else None,
             status=0,
             at=time.monotonic(),
+            request_id=request_id,
         )
         number = self.log.record(entry)
-        request_id = "req-" + secrets.token_hex(8)
         pending = self.faults.take(entry.operation, number)
         fault = pending.fault if pending is not None else None
         sent = Sent(route, family, query, body)
@@ -107,6 +114,10 @@ class Exchange:
             return Wait(cast(float, fault.delay), lambda: self.serve(entry, sent, request_id))
         if fault is not None and fault.kind == "drop":
             return Drop()  # the entry keeps status 0: nothing was answered
+        if fault is not None and fault.kind == "drop-after-accept":
+            self.serve(entry, sent, request_id)  # stored, started, whatever the call does
+            entry.status = 0  # then the connection drops: nothing was answered
+            return Drop()
         if fault is not None and fault.kind in ANSWER_KINDS:
             return finish(entry, fault_reply(fault, method, request_id, family))
         return self.serve(entry, sent, request_id, pending)
@@ -126,7 +137,13 @@ class Exchange:
         extra: dict[str, str] = {}
         try:
             answer = backend.answer(
-                entry.method, sent.route, entry.headers, sent.query, sent.body, sent.family
+                entry.method,
+                sent.route,
+                entry.headers,
+                sent.query,
+                sent.body,
+                sent.family,
+                request_id,
             )
         except ApiError as error:
             body = envelope(error.status, error.message, request_id, sent.family)
@@ -139,12 +156,16 @@ class Exchange:
             if status == 200 and isinstance(answer_body, dict) and self.faults.consume(pending):
                 answer_body = rewrite_page(pending.fault.kind, answer_body)
             fault = None
-        payload = json.dumps(answer_body, separators=(",", ":")).encode()
+        content_type = JSON
+        if answer_body is None and status in NO_CONTENT:
+            payload, content_type = b"", ""  # accepted: the write APIs answer no body
+        else:
+            payload = json.dumps(answer_body, separators=(",", ":")).encode()
         if fault is not None:
-            status = 200
+            status, content_type = 200, JSON
             payload, mangled = mangle(fault, payload)
             extra = {**extra, **mangled}
-        return finish(entry, reply(status, payload, JSON, request_id, extra, entry.method))
+        return finish(entry, reply(status, payload, content_type, request_id, extra, entry.method))
 
 
 @dataclass(frozen=True)
@@ -183,10 +204,14 @@ def fault_reply(fault: Fault, method: str, request_id: str, family: str) -> Repl
     return reply(status, json.dumps(body).encode(), JSON, request_id, extra, method)
 
 
+def new_request_id() -> str:
+    return "req-" + secrets.token_hex(8)
+
+
 def error_reply(status: int, message: str | None, method: str) -> Reply:
     """The answer to a request the HTTP layer itself refuses (bad request line, oversized
     headers): the same JSON envelope as every other error, and the connection closes."""
-    request_id = "req-" + secrets.token_hex(8)
+    request_id = new_request_id()
     reason = message or reason_phrase(status) or "error"
     payload = json.dumps(envelope(status, reason, request_id)).encode()
     return reply(status, payload, JSON, request_id, {}, method, close=True)
@@ -202,14 +227,14 @@ def reply(
     *,
     close: bool = False,
 ) -> Reply:
-    headers = [
-        ("Server", SERVER),
-        ("Date", formatdate(usegmt=True)),
-        ("Content-Type", content_type),
-        ("Content-Length", str(len(body))),
-        ("x-request-id", request_id),
-        *extra.items(),
-    ]
+    """An empty `content_type` sends none (an answer without a body); a 204 carries no
+    Content-Length either, as HTTP/1.1 requires."""
+    headers = [("Server", SERVER), ("Date", formatdate(usegmt=True))]
+    if content_type:
+        headers.append(("Content-Type", content_type))
+    if status != 204:
+        headers.append(("Content-Length", str(len(body))))
+    headers += [("x-request-id", request_id), *extra.items()]
     return Reply(status, headers, b"" if method == "HEAD" else body, close)
 
 

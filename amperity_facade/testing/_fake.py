@@ -3,6 +3,7 @@ transport) for client tests."""
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -18,17 +19,18 @@ from ._exchange import Exchange
 from ._faults import Fault, FaultBook, check
 from ._hostile import prepare
 from ._log import RecordedRequest, RequestLog
-from ._names import CONTROL_PLANE, PROFILE, REALTIME, OperationName, check_operation
+from ._names import CONTROL_PLANE, PROFILE, REALTIME, STREAMING, OperationName, check_operation
 from ._operations import Backend
 from ._profile_data import SeededCollection, SeededIndex, copy_item
-from ._routes import API_PREFIX, REALTIME_PREFIX
+from ._routes import API_PREFIX, REALTIME_PREFIX, STREAM_PREFIX
 from ._server import FakeHTTPServer
 from ._times import DEFAULT_ANCHOR, to_ms
 from ._transport import AsyncFakeTransport, FakeTransport
 from ._workflows import WorkflowBook
+from ._writes import DEFAULT_MAX_STREAM_BYTES, SeededEventStream, Writes
 
 LIFECYCLES = ("polls", "time")
-LIMITED_FAMILIES = (PROFILE, REALTIME)
+LIMITED_FAMILIES = (PROFILE, REALTIME, STREAMING)
 
 
 class FakeAmperity:
@@ -64,9 +66,16 @@ class FakeAmperity:
     ``{"error": "<snake_case reason>", "message": ...}``, under /api the control plane's
     envelope. The request log keeps Real-Time bodies redacted (see RecordedRequest).
 
+    Writes: Streaming Ingest under `stream_base_url` (/stream/v0: POST /data/{stream-id},
+    X-Amperity-Tenant, no api-version) keeps every record it accepts (202) with its request
+    id, `stream_records(stream_id)`, bodies up to `max_stream_bytes`; Real-Time events
+    (POST /prof/events/{stream-id}) go to the fixed `event_streams`, and `events(stream_id)`
+    holds what an accepting one kept. A "drop-after-accept" fault stores, then hangs up.
+
     Rate limits: `rate_limit` is the control plane's (10/s live), `rate_limits` the others',
-    by family name, e.g. ``{"profile": 2000, "realtime": 2000}`` (2,000/s live); each family
-    has its own one-second window, None (the default) leaves it unlimited.
+    by family name, e.g. ``{"profile": 2000, "realtime": 2000, "streaming": 1000}`` (the live
+    limits); each family has its own one-second window, None (the default) leaves it
+    unlimited.
     """
 
     def __init__(
@@ -100,9 +109,23 @@ class FakeAmperity:
         client_id: str | None = None,
         client_secret: str | None = None,
         frozen_clock: bool = False,
+        max_stream_bytes: int = DEFAULT_MAX_STREAM_BYTES,
     ) -> None:
         if lifecycle not in LIFECYCLES:
             raise ValueError(f"lifecycle must be one of {LIFECYCLES}, got {lifecycle!r}")
+        _check_settings(
+            {
+                "segments": segments,
+                "campaigns": campaigns,
+                "campaign_drafts": campaign_drafts,
+                "audit_events": audit_events,
+                "ingest_jobs": ingest_jobs,
+                "workflows": workflows,
+            },
+            rate_limit=rate_limit,
+            token_ttl=token_ttl,
+            step_seconds=step_seconds,
+        )
         if not 1 <= default_page_size <= max_page_size:
             raise ValueError("need 1 <= default_page_size <= max_page_size")
         self.tenant = tenant
@@ -141,6 +164,7 @@ class FakeAmperity:
         self._profiles = _profiles.build(seed=seed, anchor_ms=self._anchor_ms, **counts)
         self._tokens = TokenBook(self.token, self.client_id, self.client_secret, token_ttl)
         self._limiters = family_limiters(rate_limit, rate_limits)
+        self._writes = Writes(max_stream_bytes)
         self._backend = Backend(
             tenant=tenant,
             data=data,
@@ -158,6 +182,7 @@ class FakeAmperity:
             profiles=self._profiles,
             default_page_size=default_page_size,
             max_page_size=max_page_size,
+            writes=self._writes,
         )
         self._log = RequestLog()
         self._faults = FaultBook()
@@ -189,6 +214,11 @@ class FakeAmperity:
     def realtime_base_url(self) -> str:
         """The Real-Time API, on the same host: http://HOST:PORT/prof."""
         return self.origin + REALTIME_PREFIX
+
+    @property
+    def stream_base_url(self) -> str:
+        """Streaming Ingest, on the same host: http://HOST:PORT/stream/v0."""
+        return self.origin + STREAM_PREFIX
 
     @property
     def origin(self) -> str:
@@ -224,6 +254,28 @@ class FakeAmperity:
         book = collection.enriched if enrich else collection.plain
         return [copy_item(p) for p in book.values()]
 
+    def stream_records(self, stream_id: str) -> list[tuple[str, Any]]:
+        """What POST /stream/v0/data/{stream_id} accepted (202) since start or reset, in order
+        of acceptance: (request id, record), the record a parsed JSON object or an XML
+        document as text (bytes when not UTF-8). The request id is the caller's X-Request-Id,
+        or the one the fake made up and answered. A record appears once each time it was
+        stored: a retry after a "drop-after-accept" fault (or after a client gave up on a
+        "slow" one) stores it again under the same id. Any well-formed id will do (an
+        unknown stream has no records); a malformed one raises FakeUsageError, since no
+        record can ever be stored under it."""
+        return self._writes.stream_records(stream_id)
+
+    @property
+    def event_streams(self) -> tuple[SeededEventStream, ...]:
+        """The Real-Time event streams (fixed ids): two "accepting" (202, the event kept),
+        one "dropping" (204, nothing kept), one "not-accepting" (409); any other id is a 404."""
+        return tuple(self._writes.streams.values())
+
+    def events(self, stream_id: str) -> list[dict[str, Any]]:
+        """The events POST /prof/events/{stream_id} accepted (202) since start or reset, in
+        order (copies); empty for a stream that drops or refuses events."""
+        return self._writes.stream_events(stream_id)
+
     def start(self) -> Self:
         if self._server is not None:
             return self
@@ -244,7 +296,7 @@ class FakeAmperity:
         Same routes, auth, rate limit, faults, request log and workflows as the server, and
         no need to start() it: pass it as ``Amperity(..., transport=fake.transport())`` or
         ``httpx.Client(base_url="http://fake/api", transport=fake.transport())``; any host
-        will do, the path must start with /api (or /prof for the Real-Time API). A "drop"
+        will do, the path must start with /api (or /prof, /stream/v0 for the others). A "drop"
         fault raises
         httpx.RemoteProtocolError and a "slow" one sleeps (raising httpx.ReadTimeout when
         the request's read timeout is shorter), as over a socket.
@@ -310,9 +362,10 @@ class FakeAmperity:
         return self._log.snapshot()
 
     def reset(self) -> None:
-        """Forget requests, pending faults, the request counter and the rate windows; keep
-        data."""
+        """Forget requests, pending faults, the request counter, the rate windows, stream
+        records and events; keep data."""
         self._log.clear()
+        self._writes.clear()
         self._faults.clear()
         for limiter in self._limiters.values():
             limiter.clear()
@@ -338,17 +391,55 @@ class FakeAmperity:
         )
 
 
+MAX_STEP_SECONDS = 86400.0  # a day per workflow state: beyond it, nobody would see one end
+
+
+def _check_settings(
+    counts: Mapping[str, object], *, rate_limit: object, token_ttl: object, step_seconds: object
+) -> None:
+    """Refuse settings that would make the fake quietly do something else than asked: a
+    rate limit of 0 that answers every request 429, a NaN step that never moves a
+    workflow, a negative count that builds no data."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be an int of at least 0, got {value!r}")
+    if rate_limit is not None and (
+        isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1
+    ):
+        raise ValueError(f"rate_limit must be an int of at least 1 or None, got {rate_limit!r}")
+    if not _finite(token_ttl) or not token_ttl > 0:  # type: ignore[operator]
+        raise ValueError(f"token_ttl must be a finite number of seconds above 0, got {token_ttl!r}")
+    if not _finite(step_seconds) or not 0 <= step_seconds <= MAX_STEP_SECONDS:  # type: ignore[operator]
+        raise ValueError(
+            f"step_seconds must be a finite number of seconds from 0 to {MAX_STEP_SECONDS:g}, "
+            f"got {step_seconds!r}"
+        )
+
+
+def _finite(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def family_limiters(
     rate_limit: int | None, rate_limits: Mapping[str, int | None] | None
 ) -> dict[str, RateLimiter]:
-    """One limiter per family; `rate_limits` names only the Profile and Real-Time APIs, since
-    the control plane's limit is `rate_limit` (two ways to set one limit would conflict)."""
-    limits: dict[str, int | None] = {CONTROL_PLANE: rate_limit, PROFILE: None, REALTIME: None}
+    """One limiter per family; `rate_limits` names only the Profile, Real-Time and Streaming
+    APIs, since the control plane's limit is `rate_limit` (two ways to set one limit would
+    conflict)."""
+    limits: dict[str, int | None] = {
+        CONTROL_PLANE: rate_limit,
+        PROFILE: None,
+        REALTIME: None,
+        STREAMING: None,
+    }
     for family, limit in (rate_limits or {}).items():
         if family not in LIMITED_FAMILIES:
             hint = " (use rate_limit= for it)" if family == CONTROL_PLANE else ""
             raise ValueError(
-                f"rate_limits takes {' and '.join(map(repr, LIMITED_FAMILIES))}, "
+                f"rate_limits takes {', '.join(map(repr, LIMITED_FAMILIES[:-1]))} and "
+                f"{LIMITED_FAMILIES[-1]!r}, "
                 f"got {family!r}{hint}"
             )
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):

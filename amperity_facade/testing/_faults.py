@@ -18,6 +18,7 @@ FaultKind = Literal[
     "status",
     "html",
     "drop",
+    "drop-after-accept",
     "slow",
     "truncated",
     "malformed",
@@ -30,6 +31,8 @@ FaultKind = Literal[
 KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 # Answer in place of the server: the request never reaches the API logic.
 ANSWER_KINDS = frozenset({"status", "html", "drop"})
+# "drop-after-accept" is neither: the request is served (a stream record stored, a workflow
+# started), then the connection closes without the answer.
 # The request is served, then its answer goes out as a 200 with a broken body.
 BODY_KINDS = frozenset({"truncated", "malformed", "bad-encoding", "nested", "gzip-bomb"})
 # Rewrite a listing page; they fire only on a listing the fake answered with a page.
@@ -57,8 +60,12 @@ class Fault:
 
     Kinds, for reading in an editor (the README has the detail): "status" and "html" answer
     `status` (with `retry_after` as Retry-After) instead of the API; "drop" closes the
-    connection; "slow" waits `delay` seconds first; "truncated", "malformed", "bad-encoding",
-    "nested" (`depth`) and "gzip-bomb" (`size`) serve the request, then send a hostile 200;
+    connection before the request reaches the API (nothing is stored or started);
+    "drop-after-accept" serves it first (a stream record is stored, an event kept, a
+    workflow started), then closes the connection without answering, so the client cannot
+    know whether the write arrived; "slow" waits `delay` seconds first; "truncated",
+    "malformed", "bad-encoding", "nested" (`depth`) and "gzip-bomb" (`size`) serve the
+    request, then send a hostile 200;
     "bad-cursor" and "wrong-type" corrupt the next listing page the fake serves.
     operation: the operationId to match, None for any. request_number: only the Nth request
     since start or reset, counting every request received. times: matching requests it fires

@@ -11,12 +11,14 @@ from ._names import OperationName
 @dataclass
 class RecordedRequest:
     """One request as received; `status` is filled in just before the answer is written
-    (0 when a "drop" fault closed the connection instead).
+    (0 when a "drop" or "drop-after-accept" fault closed the connection instead).
 
     Real-Time API requests are kept redacted, since identity keys travel in them: a lookup's
     body keeps its key names with every value "<redacted>" (and `enrich`), any other body
     under /prof only its field names (or "<redacted>" when it is not a JSON object), and the
-    query of the (refused) GET lookup form its names only."""
+    query of the (refused) GET lookup form its names only. Streaming Ingest bodies are not
+    kept at all (`body` is empty): find a record by `request_id`, the x-request-id the answer
+    carried (the caller's X-Request-Id there, one the fake made up elsewhere)."""
 
     method: str
     path: str
@@ -26,6 +28,7 @@ class RecordedRequest:
     operation: OperationName | None
     status: int
     at: float
+    request_id: str = ""
 
 
 class RequestLog:

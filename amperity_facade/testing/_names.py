@@ -38,6 +38,9 @@ OperationName = Literal[
     # Real-Time API
     "post-lookup-keychain",
     "get-realtime-profile",
+    "post-event",
+    # Streaming Ingest
+    "post-stream-data",
 ]
 LISTINGS: frozenset[str] = frozenset(get_args(ListingName))
 OPERATIONS: frozenset[str] = frozenset(get_args(OperationName))
@@ -45,7 +48,8 @@ OPERATIONS: frozenset[str] = frozenset(get_args(OperationName))
 CONTROL_PLANE = "control-plane"
 PROFILE = "profile"
 REALTIME = "realtime"
-FAMILIES = (CONTROL_PLANE, PROFILE, REALTIME)
+STREAMING = "streaming"
+FAMILIES = (CONTROL_PLANE, PROFILE, REALTIME, STREAMING)
 
 
 def one_of(what: str, value: object, valid: frozenset[str]) -> str:

@@ -16,12 +16,13 @@ from ._answer import Answer
 from ._auth import RateLimiter, TokenBook
 from ._data import Dataset, Item
 from ._errors import ApiError
-from ._names import CONTROL_PLANE, PROFILE, REALTIME
+from ._names import CONTROL_PLANE, PROFILE, REALTIME, STREAMING
 from ._pagination import Query, first, page_body, parse_page
 from ._profiles import LazyProfiles, ProfileApi, RealtimeApi
 from ._routes import Route
 from ._times import MS_PER_DAY, parse_time
 from ._workflows import WorkflowBook
+from ._writes import Writes
 
 __all__ = ["Answer", "Backend"]
 
@@ -33,6 +34,9 @@ FAMILY_VERSIONS: dict[str, tuple[str, ...]] = {
     REALTIME: ("2026-09-03",),
 }
 VERSION_OPTIONAL = frozenset({REALTIME})
+# Streaming Ingest is v0 in its path: it reads no api-version, and names the tenant its own way.
+UNVERSIONED = frozenset({STREAMING})
+TENANT_HEADERS = {STREAMING: "x-amperity-tenant"}
 FILTERS: dict[str, tuple[str, ...]] = {
     "list-events": ("happened_from", "happened_to"),
     "list-campaign": ("destination_data_template_id",),
@@ -58,6 +62,7 @@ class Backend:
         profiles: LazyProfiles,
         default_page_size: int,
         max_page_size: int,
+        writes: Writes | None = None,
     ) -> None:
         self.tenant = tenant
         self.data = data
@@ -66,6 +71,7 @@ class Backend:
         self.limiters = limiters
         self.profile_api = ProfileApi(profiles, max_page_size)
         self.realtime_api = RealtimeApi(profiles, max_page_size)
+        self.writes = writes if writes is not None else Writes()
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
         self.ingest_by_id = {job["id"]: job for job in data.ingest_jobs}
@@ -99,28 +105,34 @@ class Backend:
         query: Query,
         body: bytes,
         family: str = CONTROL_PLANE,
+        request_id: str = "",
     ) -> Answer:
         """`family` is the route's, or for an unknown path the one its prefix belongs to:
-        its rate limit and api-version apply."""
+        its rate limit, tenant header and api-version apply. `request_id` is the one the
+        answer carries, which a stream record is stored under."""
         if not self.limiters[family].admit():
             raise ApiError(429, "rate limit exceeded; slow down")
         if route is not None and route.is_token:
             if method != "POST":
                 raise ApiError(405, f"{method} not allowed here", {"Allow": "POST"})
             return Answer(200, self.tokens.exchange(self.tenant, headers, body))
-        claimed = headers.get("amperity-tenant")
+        tenant_header = TENANT_HEADERS.get(family, "amperity-tenant")
+        claimed = headers.get(tenant_header)
         if not claimed:
-            raise ApiError(400, "missing amperity-tenant header")
+            shown = "X-Amperity-Tenant" if family == STREAMING else tenant_header
+            raise ApiError(400, f"missing {shown} header")
         if claimed != self.tenant:
             raise ApiError(401, f"token not valid for tenant {claimed!r}")
         self.tokens.check(headers.get("authorization"))
-        version = headers.get("api-version") or first(query, "api_version")
-        supported = FAMILY_VERSIONS[family]
-        if not version and family not in VERSION_OPTIONAL:
-            raise ApiError(400, "missing api-version header")
-        if version and version not in supported:
-            listed = ", ".join(supported)
-            raise ApiError(400, f"unsupported api-version {version!r}; supported: {listed}")
+        version = None
+        if family not in UNVERSIONED:
+            version = headers.get("api-version") or first(query, "api_version")
+            supported = FAMILY_VERSIONS[family]
+            if not version and family not in VERSION_OPTIONAL:
+                raise ApiError(400, "missing api-version header")
+            if version and version not in supported:
+                listed = ", ".join(supported)
+                raise ApiError(400, f"unsupported api-version {version!r}; supported: {listed}")
         if route is None:
             raise ApiError(404, "no such resource")
         operation = route.methods.get(method)
@@ -129,6 +141,10 @@ class Backend:
             raise ApiError(405, f"{method} not allowed here", {"Allow": allowed})
         if operation == "list-campaign-draft" and version != "unstable":
             raise ApiError(404, "campaign-drafts needs api-version unstable")
+        if operation == "post-stream-data":
+            return self.writes.post_stream_data(route.params[0], headers, body, request_id)
+        if operation == "post-event":
+            return self.writes.post_event(route.params[0], headers, body)
         if route.family == PROFILE:
             return self.profile_api.answer(operation, route.params, query)
         if route.family == REALTIME:

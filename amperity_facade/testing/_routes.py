@@ -1,8 +1,9 @@
 """Which operationId a method and path name; known before any check so the log can say it.
 
-Three API families share the host: the control plane and the Profile API under /api, the
-Real-Time API under /prof. A route knows its family, and so does every path under a prefix
-(`family_of`), so even an unknown path is refused in its family's error envelope.
+Four API families share the host: the control plane and the Profile API under /api, the
+Real-Time API under /prof, Streaming Ingest under /stream/v0. A route knows its family, and
+so does every path under a prefix (`family_of`), so even an unknown path is refused in its
+family's error envelope.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from ._names import CONTROL_PLANE, PROFILE, REALTIME, OperationName
+from ._names import CONTROL_PLANE, PROFILE, REALTIME, STREAMING, OperationName
 
 API_PREFIX = "/api"
 REALTIME_PREFIX = "/prof"
+STREAM_PREFIX = "/stream/v0"
 TOKEN_PATH = "/v0/oauth2/token"
 STATIC: dict[str, dict[str, OperationName]] = {
     "/audit-events": {"GET": "list-events"},
@@ -32,14 +34,23 @@ LIST_INDEXES: dict[str, OperationName] = {"GET": "list-indexes"}
 GET_INDEX: dict[str, OperationName] = {"GET": "get-index"}
 LIST_PROFILES: dict[str, OperationName] = {"GET": "list-profiles"}
 GET_PROFILE: dict[str, OperationName] = {"GET": "get-profile"}
-# Real-Time API, under /prof. The GET form of the lookup and POST /events/{stream-id} are
-# not served: the facade never sends them (a GET lookup is a 405, /events a 404).
+# Real-Time API, under /prof. The GET form of the lookup is not served: the facade never
+# sends it (a GET lookup is a 405).
 LOOKUP: dict[str, OperationName] = {"POST": "post-lookup-keychain"}
 GET_REALTIME_PROFILE: dict[str, OperationName] = {"GET": "get-realtime-profile"}
 LIST_PROFILE_SEGMENTS: dict[str, OperationName] = {"GET": "list-profile-segments"}
 LIST_SEGMENT_PROFILES: dict[str, OperationName] = {"GET": "list-segment-profiles"}
+POST_EVENT: dict[str, OperationName] = {"POST": "post-event"}
+# Streaming Ingest, under /stream/v0.
+POST_STREAM_DATA: dict[str, OperationName] = {"POST": "post-stream-data"}
 PROFILE_ROUTES = (LIST_INDEXES, GET_INDEX, LIST_PROFILES, GET_PROFILE)
-REALTIME_ROUTES = (LOOKUP, GET_REALTIME_PROFILE, LIST_PROFILE_SEGMENTS, LIST_SEGMENT_PROFILES)
+REALTIME_ROUTES = (
+    LOOKUP,
+    GET_REALTIME_PROFILE,
+    LIST_PROFILE_SEGMENTS,
+    LIST_SEGMENT_PROFILES,
+    POST_EVENT,
+)
 # Every operation the fake serves: the conformance test drives these and leaves the rest of
 # the contract (a vendor endpoint not implemented yet) to the coverage test.
 ROUTED_OPERATIONS: frozenset[OperationName] = frozenset(
@@ -51,6 +62,7 @@ ROUTED_OPERATIONS: frozenset[OperationName] = frozenset(
         STOP_WORKFLOW,
         *PROFILE_ROUTES,
         *REALTIME_ROUTES,
+        POST_STREAM_DATA,
     )
     for name in methods.values()
 )
@@ -73,6 +85,8 @@ class Route:
 
 def family_of(raw_path: str) -> str:
     """The family whose envelope answers a path, routed or not."""
+    if raw_path == STREAM_PREFIX or raw_path.startswith(STREAM_PREFIX + "/"):
+        return STREAMING
     if raw_path == REALTIME_PREFIX or raw_path.startswith(REALTIME_PREFIX + "/"):
         return REALTIME
     if raw_path.startswith(API_PREFIX + "/indexes"):
@@ -87,6 +101,11 @@ def resolve(raw_path: str) -> Route | None:
     """Split before percent-decoding, so an id containing %2F stays one path segment."""
     if raw_path.startswith(REALTIME_PREFIX + "/"):
         return resolve_realtime(raw_path[len(REALTIME_PREFIX) :].split("/"))
+    if raw_path.startswith(STREAM_PREFIX + "/"):
+        parts = raw_path[len(STREAM_PREFIX) :].split("/")
+        if len(parts) == 3 and parts[1] == "data" and parts[2]:
+            return Route(POST_STREAM_DATA, (unquote(parts[2]),), False, STREAMING)
+        return None
     if not raw_path.startswith(API_PREFIX + "/"):
         return None
     rel = raw_path[len(API_PREFIX) :]
@@ -132,6 +151,8 @@ def resolve_realtime(parts: list[str]) -> Route | None:
         methods, params = LIST_PROFILE_SEGMENTS, rest[:2]
     elif head == "segments" and len(rest) == 2 and rest[1] == "profiles":
         methods, params = LIST_SEGMENT_PROFILES, rest[:1]
+    elif head == "events" and len(rest) == 1:
+        methods, params = POST_EVENT, rest
     if methods is None:
         return None
     return Route(methods, tuple(unquote(p) for p in params), False, REALTIME)

@@ -38,6 +38,9 @@ EXPECTED = {
     "realtime_lookup",
     "realtime_lookup_no_match",
     "realtime_segments_and_members",
+    "stream_send",
+    "stream_send_retried_after_503",
+    "realtime_send_event",
 }
 
 

@@ -566,7 +566,7 @@ def test_unknown_operation_names_are_refused(fake: FakeAmperity) -> None:
         Fault("status", operation="list-index")  # type: ignore[arg-type]
     with pytest.raises(FakeUsageError, match="did you mean 'get-profile'"):
         fake.count(operation="get-profiles")  # type: ignore[arg-type]
-    for unserved in ("get-lookup-keychain", "post-event", "list-profile"):
+    for unserved in ("get-lookup-keychain", "list-profile"):
         with pytest.raises(FakeUsageError, match="unknown operation"):
             fake.set_deprecation("true", operation=unserved)  # type: ignore[arg-type]
     with pytest.raises(FakeUsageError, match="rewrites listing pages"):
@@ -600,7 +600,7 @@ def test_profile_rate_limit_is_its_own() -> None:
 def test_rate_limits_are_checked() -> None:
     for bad, message in (
         ({"control-plane": 10}, "use rate_limit= for it"),
-        ({"profiles": 10}, "rate_limits takes 'profile' and 'realtime'"),
+        ({"profiles": 10}, "rate_limits takes 'profile', 'realtime' and 'streaming'"),
         ({"profile": 0}, "at least 1"),
         ({"realtime": 2.5}, "must be an int or None"),
         ({"realtime": True}, "must be an int or None"),

@@ -382,8 +382,6 @@ def test_routes_the_facade_does_not_use_answer_like_unknown_ones(
     get_form = rt.get(f"/lookup/{collection.id}/keychain", params={"email": "a@example.com"})
     assert get_form.status_code == 405 and get_form.headers["allow"] == "POST"
     assert set(get_form.json()) == ERROR_BODY
-    events = rt.post("/events/esm-23ZvjfSSJ", json={"event": "page_view"})
-    assert events.status_code == 404 and events.json()["error"] == "not_found"
     for path in (
         "/",
         "/nothing",
@@ -515,7 +513,7 @@ def test_status_fault_answers_error_body(fake: FakeAmperity, rt: httpx.Client) -
 def test_unknown_operation_names_are_refused(fake: FakeAmperity) -> None:
     with pytest.raises(FakeUsageError, match="did you mean 'post-lookup-keychain'"):
         Fault("status", operation="post-lookup-keychains")  # type: ignore[arg-type]
-    for unserved in ("get-lookup-keychain", "post-event", "get-profile-segments"):
+    for unserved in ("get-lookup-keychain", "get-profile-segments"):
         with pytest.raises(FakeUsageError, match="unknown operation"):
             fake.count(operation=unserved)  # type: ignore[arg-type]
     with pytest.raises(FakeUsageError, match="rewrites listing pages"):

@@ -105,7 +105,7 @@ def test_facade_headers_gone_from_every_operation(prepared: dict[str, Any]) -> N
                 continue
             for raw in item[method].get("parameters", []):
                 p = specio.resolve(prepared, raw)
-                assert p["name"].lower() not in {"api-version", "amperity-tenant"}, (path, method)
+                assert p["name"].lower() not in prepare_spec.FACADE_HEADERS, (path, method)
 
 
 def test_facade_headers_gone_from_components(
@@ -122,10 +122,35 @@ def test_facade_headers_gone_from_components(
     assert {"Limit", "NextToken", "WithTotal"} <= set(params)
 
 
-def test_token_endpoint_keeps_its_own_tenant_header(prepared: dict[str, Any]) -> None:
-    p = param(prepared, "create-token", "X-Amperity-Tenant")
-    assert p["in"] == "header"
-    assert p["required"] is True
+def test_facade_headers_are_the_tenant_and_version_in_every_spelling() -> None:
+    """The control plane and the Profile API name the tenant amperity-tenant; Streaming
+    Ingest and the token endpoint X-Amperity-Tenant (header names are not case sensitive)."""
+    assert {"api-version", "amperity-tenant", "x-amperity-tenant"} == prepare_spec.FACADE_HEADERS
+
+
+@pytest.mark.parametrize("operation_id", ["create-token", "post-stream-data"])
+def test_x_amperity_tenant_is_dropped_too(
+    original: dict[str, Any], prepared: dict[str, Any], operation_id: str
+) -> None:
+    """The tenant header spelled X-Amperity-Tenant is the facade's to set as well: on the
+    Streaming API by the per-family headers, on the token endpoint by the auth flow. The
+    generated builders never take it; every other parameter stays."""
+    declared = param(original, operation_id, "X-Amperity-Tenant")
+    assert (declared["in"], declared["required"]) == ("header", True)
+    with pytest.raises(AssertionError, match="no parameter X-Amperity-Tenant"):
+        param(prepared, operation_id, "X-Amperity-Tenant")
+    _, before = operation(original, operation_id)
+    _, after = operation(prepared, operation_id)
+    kept = [specio.resolve(original, raw)["name"] for raw in before.get("parameters", [])]
+    assert [p["name"] for p in after.get("parameters", [])] == [
+        name for name in kept if name != "X-Amperity-Tenant"
+    ]
+
+
+def test_streaming_request_id_header_stays(prepared: dict[str, Any]) -> None:
+    """X-Request-Id is the caller's to give (optional): not a facade header."""
+    p = param(prepared, "post-stream-data", "X-Request-Id")
+    assert (p["in"], p.get("required", False)) == ("header", False)
 
 
 @pytest.mark.parametrize(
@@ -394,6 +419,7 @@ def test_facade_headers_dropped_whatever_their_case() -> None:
                 "required": True,
                 "schema": {"type": "string"},
             },
+            {"name": "x-AMPERITY-Tenant", "in": "header", "schema": {"type": "string"}},
             {"name": "X-Other", "in": "header", "schema": {"type": "string"}},
             query("api-version", {"type": "string"}),  # not a header: kept
         ]

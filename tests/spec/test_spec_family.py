@@ -3,8 +3,9 @@ compares a family's vendor document with that family's part of openapi.yaml only
 the merged result back leaving the other families exactly as they were.
 
 Vendor documents are derived from openapi.yaml (conftest's VendorDocs, per family) and
-edited with names no vendor would use; `vendor/` holds facts-only copies of the Profile and
-Real-Time documents as published. The repository's openapi.yaml is only ever read."""
+edited with names no vendor would use; `vendor/` holds facts-only copies of the Profile,
+Real-Time and Streaming documents as published. "Every family" is what openapi.yaml declares
+(conftest's FAMILIES). The repository's openapi.yaml is only ever read."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ VENDOR = Path(__file__).resolve().parent / "vendor"
 PUBLISHED = {
     "profile": VENDOR / "profile-2025-07-31.yaml",
     "realtime": VENDOR / "real-time-2026-09-03.swagger.yaml",
+    "streaming": VENDOR / "streaming-v0.yaml",
 }
 # One response schema per family, found from an operation by its name (ours where the
 # vendor gave none), so a rename of either by the vendor changes nothing here.
@@ -35,6 +37,11 @@ ANSWERED_BY = {
     "realtime": "get-realtime-profile",
 }
 NEW_FIELD = "zz_synthetic_field"
+NEW_HEADER = "X-Zz-Synthetic-Header"
+# The Streaming API's one operation, found by our name: it answers no body to add a field
+# to, so its synthetic additions are an optional header, on the request or on the answer.
+STREAM_WRITE = "post-stream-data"
+NOT_CONTROL_PLANE = [f for f in FAMILIES if f != CONTROL_PLANE]
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +132,18 @@ def test_published_vendor_document_is_a_no_op(
     assert spec.read_bytes() == original
     if family == "realtime":
         assert out.splitlines()[0] == f"Vendor document: {source} (converted from Swagger 2.0)"
+    else:
+        assert out.splitlines()[0] == f"Vendor document: {source}"
+
+
+def test_every_family_has_a_published_copy() -> None:
+    """Each family but the control plane (whose documents are in ../history/) has a
+    facts-only copy of its vendor document here, listed in vendor/README.md."""
+    assert set(PUBLISHED) == set(NOT_CONTROL_PLANE)
+    listed = (VENDOR / "README.md").read_text(encoding="utf-8")
+    assert set(VENDOR.glob("*.yaml")) == set(PUBLISHED.values())
+    for path in PUBLISHED.values():
+        assert f"`{path.name}`" in listed, path.name
 
 
 def test_default_source_is_the_familys(
@@ -206,6 +225,74 @@ def test_added_optional_field_is_merged_into_its_family_only(
     assert list(written["paths"]) == list(whole["paths"])
 
 
+def adds_stream_request_header(path: str, method: str) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        doc["paths"][path][method]["parameters"].append(
+            {"in": "header", "name": NEW_HEADER, "required": False, "schema": {"type": "string"}}
+        )
+
+    return edit
+
+
+def adds_stream_answer_header(path: str, method: str) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        answer = doc["paths"][path][method]["responses"]["202"]
+        answer.setdefault("headers", {})[NEW_HEADER] = {"schema": {"type": "string"}}
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind"),
+    [
+        (adds_stream_request_header, "parameter-added"),
+        (adds_stream_answer_header, "response-header-added"),
+    ],
+    ids=["request-header", "answer-header"],
+)
+def test_added_optional_header_is_merged_into_streaming_only(
+    edit: Callable[[str, str], Callable[[Doc], None]],
+    kind: str,
+    whole: Doc,
+    spec: Path,
+    original: bytes,
+    vendor_docs: Any,
+    make_spec: Run,
+) -> None:
+    """The Streaming API adds an optional header (one the caller may send, or one its 202
+    carries): non-breaking, merged into the Streaming part, every other family as it was."""
+    path, method, _ = specio.find_operation(whole, STREAM_WRITE)
+    source = vendor_docs.source(edit(path, method), prose=True, family="streaming")
+    status, report, err = make_spec(
+        "--check", "--family", "streaming", "--url", source, "--spec", str(spec)
+    )
+    assert (status, err) == (0, "")
+    assert f"[{kind}]" in report
+    assert NEW_HEADER.lower() in report.lower()  # header names are not case sensitive
+    assert "Breaking changes (0)" in report
+    assert spec.read_bytes() == original
+    status, out, err = make_spec("--family", "streaming", "--url", source, "--spec", str(spec))
+    assert (status, err) == (0, "")
+    assert out.startswith(report)
+
+    written = specio.load(spec)
+    validate(written)
+    assert "VENDOR PROSE" not in spec.read_text(encoding="utf-8")
+    _, _, op = specio.find_operation(written, STREAM_WRITE)
+    assert op[spec_family.FAMILY] == "streaming"  # ours, kept on the vendor's operation
+    changes = spec_diff.compare(
+        spec_family.view(whole, "streaming"), spec_family.view(written, "streaming")
+    )
+    assert changes
+    for change in changes:
+        assert (change.kind, change.breaking) == (kind, False), change
+        assert change.location.startswith(f"{method.upper()} {path}"), change
+    before, after = parts(whole), parts(written)
+    assert [f for f in FAMILIES if after[f] != before[f]] == ["streaming"]
+    assert written["info"] == whole["info"]
+    assert list(written["paths"]) == list(whole["paths"])
+
+
 def test_profile_document_for_another_version_is_refused_unless_asked_for(
     whole: Doc, spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:
@@ -237,6 +324,35 @@ def test_profile_document_for_another_version_is_refused_unless_asked_for(
         assert families[family] == whole["info"][spec_family.FAMILIES][family]
     before, after = parts(whole), parts(written)
     assert [f for f in FAMILIES if after[f] != before[f]] == ["profile"]
+
+
+def test_streaming_document_for_another_version_is_refused(
+    whole: Doc, spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
+) -> None:
+    """Streaming Ingest's version is not a date but the last segment of its base path: a
+    document for another one is refused like any family's, and its new base path is a
+    breaking change to the servers (the facade would call another URL), so API_VERSION=
+    alone does not take it either."""
+    declared = whole["info"][spec_family.FAMILIES]["streaming"]
+    assert declared["base-path"].endswith("/" + declared["version"])
+    moved = "v" + str(int(str(declared["version"]).lstrip("v")) + 1)
+
+    def moves(doc: Doc) -> None:
+        doc["info"]["version"] = moved
+        for server in doc["servers"]:
+            server["url"] = server["url"].rsplit("/", 1)[0] + "/" + moved
+
+    source = vendor_docs.source(moves, family="streaming")
+    argv = ("--family", "streaming", "--url", source, "--spec", str(spec))
+    status, report, err = make_spec("--check", *argv)
+    assert (status, err) == (1, "")
+    assert f"api-version: found {moved}, expected {declared['version']}" in report
+    assert "[server-changed]" in report
+    for extra in ([], ["--api-version", moved]):
+        status, _, err = make_spec(*argv, *extra)
+        assert status == 1
+        assert "ALLOW_BREAKING=1" in err
+        assert spec.read_bytes() == original
 
 
 def test_realtime_swagger_document_with_a_new_field(
@@ -280,7 +396,7 @@ def one_line_refusal(make_spec: Run, spec: Path, original: bytes, *argv: str) ->
     return err
 
 
-@pytest.mark.parametrize("family", ["profile", "realtime"])
+@pytest.mark.parametrize("family", NOT_CONTROL_PLANE)
 def test_path_of_another_family_is_refused(
     family: str, whole: Doc, spec: Path, original: bytes, vendor_docs: Any, make_spec: Run
 ) -> None:

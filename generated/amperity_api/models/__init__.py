@@ -19,6 +19,8 @@ from .keychain_lookup import KeychainLookup
 from .keychain_lookup_keys import KeychainLookupKeys
 from .list_indexes_response import ListIndexesResponse
 from .list_profiles_response import ListProfilesResponse
+from .post_event_body import PostEventBody
+from .post_stream_data_json_body import PostStreamDataJsonBody
 from .profile import Profile
 from .profile_attributes import ProfileAttributes
 from .profile_links import ProfileLinks
@@ -59,6 +61,8 @@ __all__ = (
     "KeychainLookupKeys",
     "ListIndexesResponse",
     "ListProfilesResponse",
+    "PostEventBody",
+    "PostStreamDataJsonBody",
     "Profile",
     "ProfileAttributes",
     "ProfileLinks",

@@ -11,11 +11,9 @@ from ...models.token_response import TokenResponse
 def build_request(
     *,
     body: TokenRequest,
-    x_amperity_tenant: str,
 ) -> dict[str, Any]:
     """POST /v0/oauth2/token: the keyword arguments of `httpx.Client.request`."""
     headers: dict[str, Any] = {}
-    headers["X-Amperity-Tenant"] = x_amperity_tenant
 
     _kwargs: dict[str, Any] = {
         "method": "post",

@@ -1,0 +1,174 @@
+"""`amperity streams send STREAM --file records.jsonl`: a file of records into a stream.
+
+Built on `streams.send_many`, so concurrency, the stream's rate limit, retries with a stable
+request id, and the exact report all come from the library. This module reads the input
+(JSON Lines or CSV, a file or stdin) one record at a time, writes what the API refused to a
+rejects file, and says how to resume: every record before `--skip K` is settled (accepted,
+or in the rejects file), so rerunning with `--skip K` sends each remaining record once.
+
+Lines that are not a JSON object never reach the API: they go to the rejects file as they
+are read. Their positions are kept (only theirs) to map the library's record indexes back
+to input record numbers, so memory stays flat however long the input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+import os
+import sys
+from argparse import Namespace
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ._commands import open_client, say
+from ._output import CliError
+
+INPUT_FORMATS = ("jsonl", "csv")
+PROGRESS_EVERY = 1000
+
+
+class Input:
+    """Records read from the input, numbered from 1 over the whole input (skipped ones
+    included), with the unusable ones set aside."""
+
+    def __init__(self, handle: IO[str], fmt: str, skip: int, rejects: IO[str] | None) -> None:
+        self.handle, self.fmt, self.skip, self.rejects = handle, fmt, skip, rejects
+        self.bad: list[int] = []  # input numbers of lines that were not records
+        self.read = 0
+        self.progress = sys.stderr.isatty()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        rows = self._rows()
+        for number, row in enumerate(rows, 1):
+            if number <= self.skip:
+                continue
+            self.read = number
+            if self.progress and number % PROGRESS_EVERY == 0:
+                sys.stderr.write(f"\rread {number:,} records")
+                sys.stderr.flush()
+            if isinstance(row, dict):
+                yield row
+            else:
+                self.bad.append(number)
+                self.reject(number, None, None, row[1], row[0])
+
+    def _rows(self) -> Iterator[dict[str, Any] | tuple[str, str]]:
+        if self.fmt == "csv":
+            yield from csv.DictReader(self.handle)
+            return
+        for line in self.handle:
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                value = json.loads(text)
+            except ValueError:
+                yield (text, "not JSON")
+                continue
+            yield value if isinstance(value, dict) else (text, "not a JSON object")
+
+    def number_of(self, index: int) -> int:
+        """The input record number of the library's `index`-th record (0-based)."""
+        # The k-th good record is number skip + k + 1 plus the bad lines before it.
+        number = self.skip + index + 1
+        while True:
+            before = bisect.bisect_right(self.bad, number)
+            candidate = self.skip + index + 1 + before
+            if candidate == number:
+                return number
+            number = candidate
+
+    def reject(
+        self, number: int, request_id: str | None, status: int | None, why: str, record: Any
+    ) -> None:
+        if self.rejects is None:
+            return
+        line = {"record": number, "request_id": request_id, "status": status, "message": why}
+        if record is not None:  # a line that was not a record: what it said
+            line["line"] = record
+        self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.rejects.flush()
+
+
+def _open_input(path: str) -> IO[str]:
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CliError(f"cannot read --file {path}: {exc.strerror or exc}", 2) from None
+
+
+def _open_rejects(path: str | None) -> IO[str] | None:
+    if path is None:
+        return None
+    try:  # rejected records are the caller's data, maybe personal: only they may read them
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError as exc:
+        raise CliError(f"cannot write --rejects {path}: {exc.strerror or exc}", 2) from None
+    return os.fdopen(fd, "a", encoding="utf-8")
+
+
+def _format(args: Namespace) -> str:
+    if args.input_format:
+        return str(args.input_format)
+    return "csv" if args.file.lower().endswith(".csv") else "jsonl"
+
+
+def send(args: Namespace) -> int:
+    """Send every record of --file; exit 1 if any was rejected."""
+    fmt = _format(args)
+    rejects = _open_rejects(args.rejects)
+    handle = _open_input(args.file)
+    source = Input(handle, fmt, args.skip or 0, rejects)
+    try:
+        with open_client(args) as client:
+            try:
+                report = client.streams.send_many(
+                    args.stream, source, concurrency=args.concurrency, on_error="collect"
+                )
+            except BaseException as exc:
+                partial = getattr(exc, "report", None)
+                if partial is not None:
+                    _record_rejects(source, partial)
+                    exc.add_note(_resume(source, partial))
+                raise
+    finally:
+        handle.close()
+        if rejects is not None:
+            rejects.close()
+    if source.progress:
+        sys.stderr.write("\r")
+    _record_rejects(source, report)
+    refused = len(source.bad) + len(report.rejected)
+    say(
+        f"sent {report.accepted_count:,} records to {args.stream}"
+        + (f"; {refused:,} rejected" if refused else "")
+        + (f" (written to {args.rejects})" if refused and args.rejects else "")
+        + (f"; {report.retried:,} retries" if report.retried else "")
+    )
+    return 1 if refused else 0
+
+
+def _record_rejects(source: Input, report: Any) -> None:
+    for rejection in report.rejected:
+        source.reject(
+            source.number_of(rejection.index),
+            rejection.request_id,
+            rejection.status,
+            rejection.message,
+            None,
+        )
+
+
+def _resume(source: Input, report: Any) -> str:
+    settled = report.settled_through
+    skip = source.number_of(settled) - 1 if settled else source.skip
+    text = f"records 1 to {skip:,} are settled; resume with --skip {skip}"
+    if report.accepted_beyond:
+        later = ", ".join(str(source.number_of(i)) for i in report.accepted_beyond[:20])
+        text += f" (records {later} were accepted too: a resumed run sends them again)"
+    return text

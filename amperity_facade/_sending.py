@@ -1,0 +1,256 @@
+"""`send_many`: many records through one stream, concurrently, in constant memory, losing none.
+
+Records are taken from the caller's iterable one at a time and at most `concurrency` are in
+flight (threads for the sync client, tasks for the async one), so a generator of millions
+keeps memory flat. Every record ends in exactly one of three places: accepted, rejected
+(with its index, request id, status and message), or, when the run is interrupted, neither,
+and then the report says so precisely: `settled_through` is the first index whose outcome
+is unknown, everything below it is accepted unless listed as rejected, and
+`accepted_beyond` lists the few accepted above it. A rerun skips `report.accepted(i)`.
+
+The loops differ only in their concurrency primitive, so they are written twice, here,
+rather than generated: a thread pool is not a mechanical translation of tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._operations import Call
+from .errors import (
+    AmperityError,
+    APIConnectionError,
+    APIStatusError,
+    ConfigurationError,
+    SendError,
+)
+
+OnError = Literal["raise", "collect"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One record, checked and encoded: its index, the call that sends it, its request id."""
+
+    index: int
+    call: Call[Any]
+    request_id: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record the API refused (status), or that got no answer after every retry (None)."""
+
+    index: int
+    request_id: str
+    status: int | None
+    message: str
+
+
+@dataclass
+class SendReport:
+    """What `send_many` did; complete when it returns, exact when it is interrupted."""
+
+    sent: int = 0
+    accepted_count: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    retried: int = 0
+    settled_through: int = 0
+    accepted_beyond: list[int] = field(default_factory=list)
+    interrupted: bool = False
+
+    def accepted(self, index: int) -> bool:
+        """Whether record `index` is known to be accepted (a rerun may skip it)."""
+        if index >= self.settled_through:
+            return index in self.accepted_beyond
+        return all(r.index != index for r in self.rejected)
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.sent:,} sent, {self.accepted_count:,} accepted, "
+            f"{len(self.rejected):,} rejected, {self.retried:,} retries"
+        )
+        if self.interrupted:
+            text += f"; interrupted: records from {self.settled_through:,} on are unsettled"
+            if self.accepted_beyond:
+                text += f" except {len(self.accepted_beyond)} accepted"
+        return text
+
+
+def check_concurrency(concurrency: object) -> int:
+    if (
+        isinstance(concurrency, bool)
+        or not isinstance(concurrency, int)
+        or not 1 <= concurrency <= 256
+    ):
+        raise ConfigurationError(
+            f"concurrency must be an integer from 1 to 256, got {concurrency!r}"
+        )
+    return concurrency
+
+
+def check_on_error(on_error: object) -> OnError:
+    if on_error not in ("raise", "collect"):
+        raise ConfigurationError(f"on_error must be 'raise' or 'collect', got {on_error!r}")
+    return on_error
+
+
+class Ledger:
+    """The report's bookkeeping: which indexes are settled, in bounded memory."""
+
+    def __init__(self, on_error: OnError) -> None:
+        self.report = SendReport()
+        self.on_error = on_error
+        self._above: set[int] = set()  # settled indexes above the watermark
+        self.failure: BaseException | None = None
+
+    def refused(self, index: int, error: ConfigurationError) -> None:
+        """A record refused before any request (not an object, too large, ...)."""
+        self.report.sent += 1
+        self._settle(index, "", error)
+
+    def settled(self, job: Job, error: BaseException | None) -> None:
+        tally = job.call.tally
+        if tally is not None:
+            self.report.retried += tally.retries
+        self._settle(job.index, job.request_id, error)
+
+    def _settle(self, index: int, request_id: str, error: BaseException | None) -> None:
+        report = self.report
+        if error is None:
+            report.accepted_count += 1
+            if index > report.settled_through:
+                report.accepted_beyond.append(index)
+        else:
+            report.rejected.append(_rejection(index, request_id, error))
+            if self.on_error == "raise" and self.failure is None:
+                self.failure = error
+        self._above.add(index)
+        while report.settled_through in self._above:
+            self._above.discard(report.settled_through)
+            report.settled_through += 1
+        if report.accepted_beyond:
+            report.accepted_beyond = [
+                i for i in report.accepted_beyond if i >= report.settled_through
+            ]
+
+    @property
+    def stopping(self) -> bool:
+        return self.failure is not None
+
+    def finish(self) -> SendReport:
+        report = self.report
+        report.rejected.sort(key=lambda r: r.index)
+        if self.failure is not None:
+            first = report.rejected[0]
+            raise SendError(
+                f"record {first.index} was rejected ({first.message}); stopped after "
+                f"{report.accepted_count:,} accepted: {report}",
+                report,
+            )
+        return report
+
+    def interrupted(self, exc: BaseException) -> BaseException:
+        self.report.interrupted = True
+        self.report.rejected.sort(key=lambda r: r.index)
+        exc.report = self.report  # type: ignore[attr-defined]
+        exc.add_note(f"send_many: {self.report}")
+        return exc
+
+
+def _rejection(index: int, request_id: str, error: BaseException) -> Rejection:
+    if isinstance(error, APIStatusError):
+        return Rejection(index, request_id, error.status_code, error.message[:300])
+    if isinstance(error, APIConnectionError | ConfigurationError | AmperityError):
+        return Rejection(index, request_id, None, str(error)[:300])
+    return Rejection(index, request_id, None, f"{type(error).__name__}: {error}"[:300])
+
+
+def send_all(
+    records: Iterable[Any],
+    prepare: Callable[[int, Any], Job],
+    send: Callable[[Job], Any],
+    concurrency: int,
+    on_error: OnError,
+) -> SendReport:
+    """The sync loop: a thread pool, at most `concurrency` records in flight."""
+    ledger = Ledger(on_error)
+    pending: dict[concurrent.futures.Future[Any], Job] = {}
+
+    def settle(done: Iterable[concurrent.futures.Future[Any]]) -> None:
+        for future in done:
+            ledger.settled(pending.pop(future), future.exception())
+
+    pool = concurrent.futures.ThreadPoolExecutor(concurrency, thread_name_prefix="amperity-send")
+    try:
+        for index, record in enumerate(records):
+            if ledger.stopping:
+                break
+            try:
+                job = prepare(index, record)
+            except ConfigurationError as exc:
+                ledger.refused(index, exc)
+                continue
+            while len(pending) >= concurrency:
+                done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+                settle(done)
+            ledger.report.sent += 1
+            pending[pool.submit(send, job)] = job
+        while pending:
+            done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+            settle(done)
+    except BaseException as exc:  # Ctrl-C, SIGTERM turned into an exception: drain, report
+        try:
+            settle(concurrent.futures.wait(pending).done)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise ledger.interrupted(exc) from None
+    pool.shutdown(wait=True)
+    return ledger.finish()
+
+
+async def send_all_async(
+    records: Iterable[Any],
+    prepare: Callable[[int, Any], Job],
+    send: Callable[[Job], Awaitable[Any]],
+    concurrency: int,
+    on_error: OnError,
+) -> SendReport:
+    """The async loop: tasks, at most `concurrency` in flight. On cancellation the records
+    in flight are cancelled too and stay unsettled in the report (their fate is unknown)."""
+    ledger = Ledger(on_error)
+    pending: dict[asyncio.Task[Any], Job] = {}
+
+    def settle(done: Iterable[asyncio.Task[Any]]) -> None:
+        for task in done:
+            job = pending.pop(task)
+            if not task.cancelled():
+                ledger.settled(job, task.exception())
+
+    try:
+        for index, record in enumerate(records):
+            if ledger.stopping:
+                break
+            try:
+                job = prepare(index, record)
+            except ConfigurationError as exc:
+                ledger.refused(index, exc)
+                continue
+            while len(pending) >= concurrency:
+                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                settle(done)
+            ledger.report.sent += 1
+            pending[asyncio.ensure_future(send(job))] = job
+        while pending:
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            settle(done)
+    except BaseException as exc:
+        settle([t for t in pending if t.done()])
+        for task in pending:
+            task.cancel()
+        raise ledger.interrupted(exc) from None
+    return ledger.finish()

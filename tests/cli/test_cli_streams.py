@@ -1,0 +1,126 @@
+"""`amperity streams send`: files of records into a stream, rejects kept, resumable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amperity_facade.testing import FakeAmperity, Fault
+
+from .conftest import Run, process_env
+from .test_cli_resume import wait_for
+
+STREAM = "is-cli0001"
+
+
+def jsonl(path: Path, count: int, bad: dict[int, str] | None = None) -> Path:
+    """`count` records, 1-based input numbers; `bad` replaces some lines by other text."""
+    bad = bad or {}
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(1, count + 1):
+            handle.write(bad.get(number, json.dumps({"n": number})) + "\n")
+    return path
+
+
+def stored(fake: FakeAmperity) -> list[int]:
+    return sorted(record["n"] for _, record in fake.stream_records(STREAM))
+
+
+def test_a_file_is_sent_and_its_bad_lines_are_rejected_with_their_numbers(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 50, {7: "not json", 20: "[1, 2]"})
+    rejects = tmp_path / "rejects.jsonl"
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
+    assert done.code == 1, done.err
+    assert "sent 48 records to is-cli0001; 2 rejected" in done.err
+    assert stored(fake) == [n for n in range(1, 51) if n not in (7, 20)]
+    lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert [(r["record"], r["message"]) for r in lines] == [
+        (7, "not JSON"),
+        (20, "not a JSON object"),
+    ]
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+
+
+def test_csv_rows_and_stdin(
+    run: Run,
+    env: pytest.MonkeyPatch,
+    fake: FakeAmperity,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["n", "city"])
+    writer.writerows([[n, f"Town {n}"] for n in range(1, 6)])
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(table.getvalue().encode())))
+    done = run("streams", "send", STREAM, "--file", "-", "--input-format", "csv")
+    assert done.code == 0, done.err
+    records = [record for _, record in fake.stream_records(STREAM)]
+    assert sorted(records, key=lambda r: int(r["n"])) == [
+        {"n": str(n), "city": f"Town {n}"} for n in range(1, 6)
+    ]
+
+
+def test_skip_starts_after_the_records_already_sent(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 30, {3: "{broken"})
+    done = run("streams", "send", STREAM, "--file", str(source), "--skip", "10")
+    assert done.code == 0, done.err
+    assert stored(fake) == list(range(11, 31))
+
+
+@pytest.mark.parametrize("argv", [["--skip", "-1"], ["--concurrency", "0"], ["--file"]])
+def test_bad_options_are_usage_errors(run: Run, env: pytest.MonkeyPatch, argv: list[str]) -> None:
+    assert (
+        run("streams", "send", STREAM, *(argv if "--file" in argv else ["--file", "x", *argv])).code
+        == 2
+    )
+
+
+def test_a_malformed_stream_id_sends_nothing(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 3)
+    done = run("streams", "send", "not-a-stream", "--file", str(source))
+    assert done.code == 2 and "stream" in done.err
+    assert fake.count(operation="post-stream-data") == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_send_resumes_with_skip_and_sends_each_record_once(
+    tmp_path: Path, signum: int
+) -> None:
+    count = 400
+    source = jsonl(tmp_path / "in.jsonl", count)
+    with FakeAmperity() as fake:
+        fake.inject(Fault("slow", delay=8, operation="post-stream-data", request_number=120))
+        env = process_env(
+            AMPERITY_TENANT=fake.tenant, AMPERITY_TOKEN=fake.token, AMPERITY_BASE_URL=fake.base_url
+        )
+        argv = [sys.executable, "-m", "amperity_facade", "streams", "send", STREAM]
+        argv += ["--file", str(source), "--concurrency", "4"]
+        process = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: fake.count(operation="post-stream-data") >= 120)
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 128 + signum, err
+        skip = int(err.rsplit("--skip ", 1)[1].split()[0])
+        first = stored(fake)
+        assert first == list(range(1, len(first) + 1)) or set(range(1, skip + 1)) <= set(first)
+        resumed = subprocess.run(
+            [*argv, "--skip", str(skip)], env=env, capture_output=True, text=True
+        )
+        assert resumed.returncode == 0, resumed.stderr
+        assert sorted(stored(fake)) == list(range(1, count + 1))  # each once, none lost
