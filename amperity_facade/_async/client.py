@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from .. import _config, _operations, _streams, _workflows
+from .. import _config, _control_plane, _streams, _workflows
 from .._base import BaseClient, Retry, Shared
 from .._body import release
 from .._config import Options
@@ -180,7 +180,7 @@ class Segments(Resource):
         max_items: int | None = None,
     ) -> AsyncPaginator[Segment]:
         """Segments, page by page (`limit` is the page size)."""
-        source = _operations.segments(limit=limit, with_total=with_total)
+        source = _control_plane.segments(limit=limit, with_total=with_total)
         return self._client._paginate([source], next_token, max_items)
 
 
@@ -195,7 +195,7 @@ class Campaigns(Resource):
         max_items: int | None = None,
     ) -> AsyncPaginator[Campaign]:
         """Campaigns; all of them unless a destination data template id is given."""
-        source = _operations.campaigns(
+        source = _control_plane.campaigns(
             limit=limit,
             with_total=with_total,
             destination_data_template_id=destination_data_template_id,
@@ -215,7 +215,7 @@ class CampaignDrafts(Resource):
     ) -> AsyncPaginator[CampaignDraft]:
         """Campaign drafts. Early access: always sent with api-version `unstable`,
         whatever the client's version, because the endpoint exists nowhere else."""
-        source = _operations.campaign_drafts(
+        source = _control_plane.campaign_drafts(
             limit=limit,
             with_total=with_total,
             destination_data_template_id=destination_data_template_id,
@@ -235,7 +235,7 @@ class AuditEvents(Resource):
         max_items: int | None = None,
     ) -> AsyncPaginator[AuditEvent]:
         """Audit events, optionally in [happened_from, happened_to); naive times and dates are UTC."""
-        source = _operations.audit_events(
+        source = _control_plane.audit_events(
             limit=limit, with_total=with_total, happened_from=happened_from, happened_to=happened_to
         )
         return self._client._paginate([source], next_token, max_items)
@@ -262,13 +262,13 @@ class IngestJobs(Resource):
         or whose window lies outside [created_from, created_to), raises ConfigurationError
         before any request.
         """
-        sources = _operations.ingest_jobs(
+        sources = _control_plane.ingest_jobs(
             created_from=created_from, created_to=created_to, limit=limit, with_total=with_total
         )
         return self._client._paginate(sources, next_token, max_items)
 
     async def get(self, job_id: str) -> IngestJobDetails:
-        return await self._client._execute(_operations.get_ingest(job_id))
+        return await self._client._execute(_control_plane.get_ingest(job_id))
 
 
 class Workflows(Resource):
@@ -290,7 +290,7 @@ class Workflows(Resource):
 
         Naive times and bare dates are UTC.
         """
-        source = _operations.workflows(
+        source = _control_plane.workflows(
             limit=limit,
             with_total=with_total,
             state=state,
@@ -316,17 +316,17 @@ class Workflows(Resource):
         range_from / range_to: naive times and bare dates are UTC.
         """
         return await self._client._execute(
-            _operations.start_run(
+            _control_plane.start_run(
                 config_id, range_from=range_from, range_to=range_to, run_mode=run_mode
             )
         )
 
     async def get(self, workflow_id: str, *, view: str | None = None) -> Workflow:
         """One workflow; view="verbose" adds its task instances."""
-        return await self._client._execute(_operations.get_run(workflow_id, view))
+        return await self._client._execute(_control_plane.get_run(workflow_id, view))
 
     async def stop(self, workflow_id: str) -> Workflow:
-        return await self._client._execute(_operations.stop_run(workflow_id))
+        return await self._client._execute(_control_plane.stop_run(workflow_id))
 
     async def wait(
         self,

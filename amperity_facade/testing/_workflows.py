@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .._operations import run_modes
+from .._control_plane import run_modes
 from ._data import SEEDED_FAILURE, Item, WorkflowSeed, dated_id, token
 from ._errors import ApiError
 from ._times import iso_ms, parse_time
