@@ -19,7 +19,7 @@ from .. import __version__
 from .._dates import to_datetime  # value rules shared with the library (see test_layers)
 from ..errors import ConfigurationError
 from ..types import WorkflowRunRequestRunMode
-from . import _commands, _demo, _fake_server, _people, _stream_send
+from . import _commands, _demo, _fake_server, _family_commands
 from ._output import FORMATS
 
 EPILOG = """\
@@ -309,9 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     stop.add_argument("id", metavar="ID")
     _output(stop, listing=False)
 
-    _profile_commands(root)
-    _realtime_commands(root)
-    _stream_commands(root)
+    _family_commands.add(root, _output, _positive_int, _count)
 
     fake = root.bare_command(
         "fake-server",
@@ -326,105 +324,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--fake", action="store_true", help="use the fake even if credentials are set"
     )
     return parser
-
-
-def _profile_commands(root: _Builder) -> None:
-    profiles = root.group("profiles", "Profile API: profile indexes and their profiles")
-    indexes = profiles.group("indexes", "list profile indexes or show one")
-    indexes.listing(
-        "list", "indexes", "list profile indexes", "the server's", listing=_people.INDEXES
-    )
-    get_index = indexes.command("get", "show one profile index", _people.get_index)
-    get_index.add_argument("id", metavar="INDEX")
-    _output(get_index, listing=False)
-
-    listing = profiles.listing(
-        "list", "profiles", "list an index's profiles", "the server's", listing=_people.PROFILES
-    )
-    listing.add_argument("index", metavar="INDEX")
-    listing.add_argument(
-        "--filter",
-        action="append",
-        type=_people.filter_pair,
-        metavar="ATTRIBUTE=VALUE",
-        help="keep profiles whose attribute equals VALUE (repeatable: all must match)",
-    )
-    get = profiles.command("get", "show one profile", _people.get_profile)
-    get.add_argument("index", metavar="INDEX")
-    get.add_argument("id", metavar="ID", help="the profile's primary key")
-    _output(get, listing=False)
-
-
-def _realtime_commands(root: _Builder) -> None:
-    realtime = root.group("realtime", "Real-Time API: profile lookups, profiles and segments")
-    lookup = realtime.command(
-        "lookup", "find the profile matching identity keys (exit 1 if none)", _people.lookup
-    )
-    lookup.add_argument("collection", metavar="COLLECTION")
-    lookup.add_argument(
-        "--key",
-        action="append",
-        type=_people.key_pair,
-        metavar="NAME=VALUE",
-        help=_people.KEYS_HELP,
-    )
-    lookup.add_argument("--keys-file", metavar="PATH", help=_people.KEYS_FILE_HELP)
-    lookup.add_argument("--enrich", action="store_true", help="include enriched attributes")
-    _output(lookup, listing=False)
-
-    profile = realtime.command("profile", "show one unified profile", _people.realtime_profile)
-    profile.add_argument("collection", metavar="COLLECTION")
-    profile.add_argument("id", metavar="ID")
-    profile.add_argument("--enrich", action="store_true", help="include enriched attributes")
-    _output(profile, listing=False)
-
-    segments = realtime.listing(
-        "segments",
-        "realtime-segments",
-        "list the real-time segments a profile belongs to",
-        "the server's",
-        listing=_people.PROFILE_SEGMENTS,
-    )
-    segments.add_argument("collection", metavar="COLLECTION")
-    segments.add_argument("profile", metavar="ID")
-    members = realtime.listing(
-        "members",
-        "realtime-members",
-        "list the profiles of a real-time segment",
-        "the server's",
-        listing=_people.SEGMENT_MEMBERS,
-    )
-    members.add_argument("segment", metavar="SEGMENT")
-
-
-def _stream_commands(root: _Builder) -> None:
-    streams = root.group("streams", "Streaming Ingest: send records to a stream")
-    send = streams.command(
-        "send",
-        "send a file of records (JSON Lines or CSV) to a stream; exit 1 if any is rejected",
-        _stream_send.send,
-    )
-    send.add_argument("stream", metavar="STREAM", help="stream id, is-...")
-    send.add_argument(
-        "--file",
-        required=True,
-        metavar="PATH",
-        help="records: .jsonl (one object a line) or .csv; - for stdin",
-    )
-    send.add_argument(
-        "--input-format",
-        choices=_stream_send.INPUT_FORMATS,
-        help="default: by the file's extension, else jsonl",
-    )
-    send.add_argument(
-        "--concurrency", type=_positive_int, default=8, metavar="N", help="records in flight (8)"
-    )
-    send.add_argument(
-        "--rejects", metavar="PATH", help="append what was refused, as JSON Lines (mode 0600)"
-    )
-    send.add_argument(
-        "--skip", type=_count, default=0, metavar="N", help="skip the first N records (to resume)"
-    )
 
 
 def _window(parser: argparse.ArgumentParser) -> None:
