@@ -3,6 +3,7 @@
     from amperity_facade import Amperity, AsyncAmperity, errors
     from amperity_facade.pagination import Page, Paginator
     from amperity_facade.types import Segment, Workflow, UNSET
+    from amperity_facade import RedisRateLimiter  # with the [redis] extra: one shared budget
 
 The public surface is this package, `errors`, `pagination` and `types`; everything else
 lives in private modules. Returned objects are the generated models of `amperity_api.models`,
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from ._pagination import Page
+from ._redis import RedisRateLimiter
 from ._retry import RetryPolicy
 from ._sync.client import Amperity
 from ._sync.pagination import Paginator
@@ -54,6 +56,7 @@ __all__ = [
     "AsyncPaginator",
     "Page",
     "Paginator",
+    "RedisRateLimiter",
     "RetryPolicy",
     "__version__",
     "errors",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._numbers import finite
-from ._ratelimit import SLOT_HELD, Limiters
+from ._ratelimit import SLOT_HELD, Held, Limiters, Slot
 from .errors import APIResponseValidationError, AuthenticationError, error_details
 
 if TYPE_CHECKING:
@@ -206,8 +206,8 @@ class ClientCredentialsAuth(httpx.Auth):
     # the slot is held (`_hold_slot`). The token request itself takes its slot in the
     # transport, while the refresh lock is held; no one waiting for that lock holds a slot,
     # so the two can never wait on each other.
-    def _hold_slot(self, request: httpx.Request) -> None:
-        request.extensions[SLOT_HELD] = True
+    def _hold_slot(self, request: httpx.Request, slot: Slot) -> None:
+        request.extensions[SLOT_HELD] = Held(slot)
 
     def _sync_token(
         self, rejected: set[str], serving: httpx.Request
@@ -222,12 +222,12 @@ class ClientCredentialsAuth(httpx.Auth):
             limiter = None if self._limiters is None else self._limiters.for_request(serving)
             if limiter is None:
                 return token, token == fetched
-            limiter.acquire()
+            slot = limiter.acquire()
             current = self._current(rejected)
             if current is not None:
-                self._hold_slot(serving)
+                self._hold_slot(serving, slot)
                 return current, current == fetched
-            limiter.cancel()  # it went stale while we waited: refresh, then wait again
+            limiter.cancel(slot)  # it went stale while we waited: refresh, then wait again
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -258,13 +258,13 @@ class ClientCredentialsAuth(httpx.Auth):
                 limiter = None if self._limiters is None else self._limiters.for_request(request)
                 if limiter is None:
                     break
-                await limiter.acquire_async()
+                slot = await limiter.acquire_async()
                 current = self._current(rejected)
                 if current is not None:
                     token = current
-                    self._hold_slot(request)
+                    self._hold_slot(request, slot)
                     break
-                limiter.cancel()
+                await limiter.cancel_async(slot)
             _bearer(request, token)
             response = yield request
             attempt = request.extensions.get(ATTEMPT)

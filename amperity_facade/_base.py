@@ -110,7 +110,12 @@ class Shared(Generic[Pool]):
 
     @classmethod
     def create(cls, options: Options, pool: Pool) -> Shared[Pool]:
-        limiters = Limiters(options.rate_limits())
+        limiters = Limiters(
+            options.rate_limits(),
+            tenant=options.tenant,
+            shared=options.rate_limiter,
+            owns_shared=options.owns_rate_limiter,
+        )
         return cls(build_auth(options, limiters), limiters, pool)
 
 

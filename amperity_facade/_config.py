@@ -29,6 +29,7 @@ from ._families import (
     base_for,
 )
 from ._numbers import MAX_SECONDS, finite, seconds, shown
+from ._redis import RedisRateLimiter
 from ._retry import RetryPolicy, check_max_retries
 from ._version import __version__
 from .errors import ConfigurationError
@@ -82,6 +83,10 @@ class Options:
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT
     streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT
     max_stream_bytes: int = 1_000_000
+    # Where the rate budgets are kept when not in this process (its repr hides passwords),
+    # and whether the client made it from AMPERITY_RATE_LIMIT_URL (then it closes it).
+    rate_limiter: RedisRateLimiter | None = None
+    owns_rate_limiter: bool = field(default=False, repr=False)
 
     @property
     def max_retries(self) -> int:
@@ -223,6 +228,28 @@ def check_rate_limit(rate_limit: object, name: str = "rate_limit") -> float | No
     return float(rate_limit)  # type: ignore[arg-type]
 
 
+RATE_LIMIT_URL_ENV = "AMPERITY_RATE_LIMIT_URL"
+
+
+def check_rate_limiter(rate_limiter: object) -> tuple[RedisRateLimiter | None, bool]:
+    """The shared limiter given, or the one AMPERITY_RATE_LIMIT_URL names (made here, so
+    owned by the client), or None: each family's budget stays in this process."""
+    if rate_limiter is not None:
+        if not isinstance(rate_limiter, RedisRateLimiter):
+            raise ConfigurationError(
+                "rate_limiter must be a RedisRateLimiter (or None for the in-process limiter), "
+                f"got {type(rate_limiter).__name__}"
+            )
+        return rate_limiter, False
+    url = _env(RATE_LIMIT_URL_ENV)
+    if url is None:
+        return None, False
+    try:
+        return RedisRateLimiter(url), True
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{RATE_LIMIT_URL_ENV}: {exc}") from None
+
+
 def check_max_response_bytes(value: object, name: str = "max_response_bytes") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigurationError(f"{name} must be an integer >= 1, got {value!r}")
@@ -302,6 +329,7 @@ def resolve(
     realtime_rate_limit: float | None = DEFAULT_REALTIME_RATE_LIMIT,
     streaming_rate_limit: float | None = DEFAULT_STREAMING_RATE_LIMIT,
     max_stream_bytes: int = 1_000_000,
+    rate_limiter: RedisRateLimiter | None = None,
 ) -> Options:
     """Combine arguments with AMPERITY_* environment variables (arguments win)."""
     tenant = check_tenant(tenant if tenant is not None else _env("AMPERITY_TENANT"))
@@ -336,6 +364,7 @@ def resolve(
         profile_api_version = _env(VERSION_ENV[PROFILE]) or DEFAULT_VERSIONS[PROFILE]
     if realtime_api_version is None:
         realtime_api_version = _env(VERSION_ENV[REALTIME]) or DEFAULT_VERSIONS[REALTIME]
+    shared, owned = check_rate_limiter(rate_limiter)
     return Options(
         tenant=tenant,
         base_url=check_base_url(base_url),
@@ -353,6 +382,8 @@ def resolve(
         realtime_rate_limit=check_rate_limit(realtime_rate_limit, "realtime_rate_limit"),
         streaming_rate_limit=check_rate_limit(streaming_rate_limit, "streaming_rate_limit"),
         max_stream_bytes=check_max_response_bytes(max_stream_bytes, "max_stream_bytes"),
+        rate_limiter=shared,
+        owns_rate_limiter=owned,
     )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "SendError",
     "ServiceUnavailableError",
     "WorkflowFailedError",
@@ -81,6 +82,13 @@ class APIConnectionError(AmperityError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, write, read or waiting for a pooled connection)."""
+
+
+class RateLimiterUnavailableError(APIConnectionError):
+    """The shared rate limiter (a `RedisRateLimiter`) could not be reached, so the request was
+    not sent: sending it unlimited could break the tenant's budget for every worker. The
+    message names the limiter's URL without its password; `RedisRateLimiter(...,
+    on_unavailable="local")` falls back to the in-process limiter instead."""
 
 
 class APIResponseValidationError(AmperityError):

@@ -54,6 +54,8 @@ NAMES: list[tuple[str, str]] = [
     ("AsyncByteStream", "SyncByteStream"),  # httpx.ByteStream is another class
     ("handle_async_request", "handle_request"),
     ("acquire_async", "acquire"),
+    ("release_async", "release"),
+    ("cancel_async", "cancel"),
     ("after_state_async", "after_state"),
     ("send_all_async", "send_all"),
     ("aiter_bytes", "iter_bytes"),

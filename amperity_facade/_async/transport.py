@@ -15,7 +15,7 @@ import time
 import httpx
 
 from .._body import Body, log_exchange
-from .._ratelimit import SLOT_HELD, Limiters
+from .._ratelimit import SLOT_HELD, Held, Limiters, Slot
 
 
 class AsyncLimitedTransport(httpx.AsyncBaseTransport):
@@ -32,15 +32,16 @@ class AsyncLimitedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
-        held = request.extensions.pop(SLOT_HELD, False)
+        held: Held | None = request.extensions.pop(SLOT_HELD, None)
         limiter = self.limiters.for_request(request)
-        if limiter is not None and not held:
-            await limiter.acquire_async()
+        slot: Slot = None
+        if limiter is not None:
+            slot = held.slot if held is not None else await limiter.acquire_async()
         try:
             response = await self.inner.handle_async_request(request)
         finally:
             if limiter is not None:
-                limiter.release()
+                await limiter.release_async(slot)
         response.request = request  # httpx sets it only later; errors raised here need it
         try:
             await self._read(response)

@@ -20,6 +20,7 @@ from .._body import release
 from .._config import Options
 from .._dates import Moment
 from .._operations import Call, PageSource
+from .._redis import RedisRateLimiter
 from .._retry import RetryPolicy
 from ..errors import WorkflowTimeoutError
 from .families import Profiles, Realtime, Streams
@@ -55,7 +56,9 @@ class Amperity(BaseClient[httpx.BaseTransport]):
     largest record a stream is sent (1,000,000 bytes by default, the stricter of the two
     limits Amperity documents). `transport` replaces the connection layer (an
     `httpx.BaseTransport`, e.g. `httpx.MockTransport` in tests); retries and rate
-    limiting still wrap it.
+    limiting still wrap it. `rate_limiter=RedisRateLimiter(url)` (or
+    AMPERITY_RATE_LIMIT_URL) keeps every family's budget in Redis, shared by all the
+    processes that use it, instead of in this process.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         realtime_rate_limit: float | None = _config.DEFAULT_REALTIME_RATE_LIMIT,
         streaming_rate_limit: float | None = _config.DEFAULT_STREAMING_RATE_LIMIT,
         max_stream_bytes: int = _streams.DEFAULT_MAX_STREAM_BYTES,
+        rate_limiter: RedisRateLimiter | None = None,
     ) -> None:
         settings = dict(
             tenant=tenant,
@@ -98,6 +102,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             realtime_rate_limit=realtime_rate_limit,
             streaming_rate_limit=streaming_rate_limit,
             max_stream_bytes=max_stream_bytes,
+            rate_limiter=rate_limiter,
         )
         self._start(settings, transport, httpx.BaseTransport, httpx.HTTPTransport)
 
@@ -160,6 +165,7 @@ class Amperity(BaseClient[httpx.BaseTransport]):
         if self._owner:
             self._shared.closed = True
             self._http.close()
+            self._shared.limiters.close()
 
     def __enter__(self) -> Amperity:
         return self

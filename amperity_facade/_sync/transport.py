@@ -16,7 +16,7 @@ import time
 import httpx
 
 from .._body import Body, log_exchange
-from .._ratelimit import SLOT_HELD, Limiters
+from .._ratelimit import SLOT_HELD, Held, Limiters, Slot
 
 
 class LimitedTransport(httpx.BaseTransport):
@@ -33,15 +33,16 @@ class LimitedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
-        held = request.extensions.pop(SLOT_HELD, False)
+        held: Held | None = request.extensions.pop(SLOT_HELD, None)
         limiter = self.limiters.for_request(request)
-        if limiter is not None and not held:
-            limiter.acquire()
+        slot: Slot = None
+        if limiter is not None:
+            slot = held.slot if held is not None else limiter.acquire()
         try:
             response = self.inner.handle_request(request)
         finally:
             if limiter is not None:
-                limiter.release()
+                limiter.release(slot)
         response.request = request  # httpx sets it only later; errors raised here need it
         try:
             self._read(response)
