@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check-generated spec spec-check lint typecheck test test-fast demo clean bench bench-scale cassettes record-real
+.PHONY: install generate check-generated spec spec-check lint typecheck test test-fast demo clean bench bench-scale cassettes record-real airflow-env test-airflow airflow-constraints
 
 install: $(STAMP)
 
@@ -13,6 +13,38 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The Airflow provider (amperity_facade/airflow) is tested in an environment of its own,
+# .venv-airflow: Airflow pins much of what it installs. The versions are those in
+# airflow-constraints.txt; `make airflow-constraints` re-resolves AIRFLOW_VERSION from PyPI
+# and rewrites that file (then review and commit it).
+AIRFLOW_VERSION := 3.3.2
+AF_VENV := .venv-airflow
+AF_PY := $(AF_VENV)/bin/python
+AF_STAMP := $(AF_VENV)/.installed
+AF_PACKAGES := -e '.[airflow]' 'apache-airflow==$(AIRFLOW_VERSION)' pytest mypy types-python-dateutil
+
+airflow-env: $(AF_STAMP)
+
+$(AF_STAMP): pyproject.toml airflow-constraints.txt
+	$(PYTHON) -m venv $(AF_VENV)
+	$(AF_PY) -m pip install --quiet --upgrade pip
+	$(AF_PY) -m pip install --quiet -c airflow-constraints.txt $(AF_PACKAGES)
+	touch $(AF_STAMP)
+
+# The provider type-checked (strict, as the main run is) and its tests, DAG runs included.
+test-airflow: $(AF_STAMP)
+	$(AF_PY) -m mypy --cache-dir $(AF_VENV)/.mypy_cache amperity_facade/airflow/*.py
+	$(AF_PY) -m pytest tests/airflow
+
+airflow-constraints:
+	rm -rf $(AF_VENV)-resolve
+	$(PYTHON) -m venv $(AF_VENV)-resolve
+	$(AF_VENV)-resolve/bin/python -m pip install --quiet --upgrade pip
+	$(AF_VENV)-resolve/bin/python -m pip install --quiet $(AF_PACKAGES)
+	{ echo "# make airflow-constraints: apache-airflow==$(AIRFLOW_VERSION) and what it resolved to"; \
+	  $(AF_VENV)-resolve/bin/python -m pip freeze --exclude-editable; } > airflow-constraints.txt
+	rm -rf $(AF_VENV)-resolve
 
 # generated/ from openapi.yaml, then amperity_facade/_sync/ from amperity_facade/_async/.
 generate: $(STAMP)
@@ -49,9 +81,11 @@ demo: $(STAMP)
 	$(VENV)/bin/amperity demo
 
 # The suite runs in parallel (pytest-xdist, one worker per core); test-fast leaves out the
-# tests marked slow (those that sleep on purpose or take seconds).
+# tests marked slow (those that sleep on purpose or take seconds). test then runs the Airflow
+# provider's tests in .venv-airflow (made on first use, a minute or two); test-fast does not.
 test: $(STAMP) lint check-generated
 	$(PY) -m pytest -n auto
+	$(MAKE) test-airflow
 
 test-fast: $(STAMP) lint check-generated
 	$(PY) -m pytest -n auto -m "not slow"
@@ -74,4 +108,4 @@ bench-scale: $(STAMP)
 	$(PY) -m scripts.bench --scale
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AF_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,9 @@ module of the core: what it needs, a user of the library can have too. One excep
 `_dates`: pure value parsing with no client state, shared so the CLI's time options follow
 the library's rules from one implementation instead of a copy. The core never
 imports the package's `__init__`, which imports the core: the version has `_version`.
+The Airflow provider (amperity_facade/airflow/) stands on the public surface too, with
+`_dates` (the `Moment` its range arguments take) and `_workflows` (which states are finished,
+failed or still running) as its exceptions, for the same reason.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def core_modules() -> list[Path]:
     return [
         path
         for path in sorted(PACKAGE.rglob("*.py"))
-        if path.relative_to(PACKAGE).parts[0] not in ("_cli", "testing", "__init__.py")
+        if path.relative_to(PACKAGE).parts[0] not in ("_cli", "airflow", "testing", "__init__.py")
         and path.name != "__main__.py"
     ]
 
@@ -77,6 +80,20 @@ def test_the_cli_uses_only_the_public_surface() -> None:
             if not name.startswith(NAME + ".") or name.startswith(NAME + "._cli"):
                 continue
             if private(name) and not name.startswith(NAME + "._dates"):
+                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
+    assert wrong == []
+
+
+def test_the_airflow_provider_uses_only_the_public_surface() -> None:
+    allowed = (NAME + "._dates", NAME + "._workflows")
+    wrong = []
+    files = sorted((PACKAGE / "airflow").rglob("*.py"))
+    assert files
+    for path in files:
+        for line, name in imports(path):
+            if not name.startswith(NAME + ".") or name.startswith(NAME + ".airflow"):
+                continue
+            if private(name) and not name.startswith(allowed):
                 wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
     assert wrong == []
 
