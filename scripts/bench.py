@@ -25,6 +25,7 @@ Everything goes to the JSON report (bench-results.json); a scale run replaces on
 
 Parts: bench_measure (fake process, timing, machine), bench_compare (facade vs httpx),
 bench_throttle (rate limiter), bench_lookup (Real-Time lookups at 2,000/s, own server),
+bench_send (Streaming Ingest send_many: faults, throughput, 1,000/s, memory),
 bench_scale (fresh-process runs: scale and memory), bench_context (server ceiling, fan-out,
 import time).
 """
@@ -45,6 +46,7 @@ from . import bench_compare as compare
 from . import bench_context as context
 from . import bench_lookup as lookup
 from . import bench_scale as scaling
+from . import bench_send as send
 from . import bench_throttle as throttle
 from .bench_measure import (
     FULL,
@@ -152,6 +154,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     for name, measured, target, ok in lookup.rows(s["realtime_lookup"]):
         add(name, measured, target, ok)
+    for name, measured, target, ok in send.rows(s["streaming_ingest"]):
+        add(name, measured, target, ok)
     f = s["async_fanout"]
     add(
         "async fan-out (5 listings)",
@@ -247,6 +251,7 @@ def notes(results: dict[str, Any]) -> list[str]:
             "how much of a growth is httpx's own"
         )
     out += lookup.notes(s["realtime_lookup"])
+    out += send.notes(s["streaming_ingest"])
     i = s["import_time"]
     if not i["pass"]:
         top = ", ".join(f"{k} {v:.0f}" for k, v in list(i["self_ms_by_package"].items())[:6])
@@ -266,6 +271,7 @@ SCENARIOS: dict[str, str] = {
     "export_async": "typed export, async",
     "raw_export_async": "raw export, async",
     "realtime_lookup": "real-time lookups (own server)",
+    "streaming_ingest": "streaming ingest (fake with faults, own server)",
     "async_fanout": "async fan-out",
     "per_call_in_memory": "per call, in memory, sync",
     "per_call_in_memory_async": "per call, in memory, async",
@@ -305,6 +311,7 @@ def run(quick: bool, output: Path) -> dict[str, Any]:
         step("export_async", lambda: compare.export_async(fake, sizes))
         step("raw_export_async", lambda: compare.raw_export_async(fake, sizes))
     step("realtime_lookup", lambda: lookup.realtime_lookup(quick))
+    step("streaming_ingest", lambda: send.streaming_ingest(quick))
     n = sizes.fanout_items
     counts = {k: n for k in ("segments", "campaigns", "campaign_drafts", "audit_events")}
     with FakeProcess(**counts, workflows=n) as fake:

@@ -27,6 +27,7 @@ SCENARIOS = {
     "async_fanout",
     "import_time",
     "realtime_lookup",
+    "streaming_ingest",
 }
 # Every side-by-side scenario reports both ratios, from the samples it keeps.
 COMPARISONS = {name for name in SCENARIOS if name.startswith(("per_call", "export"))}
@@ -71,4 +72,29 @@ def test_quick_bench_writes_report(tmp_path: Path) -> None:
             assert sample["requests"] >= 1 and not sample["server"]["bad"], side
             assert sample["server"]["requests"] == sample["requests"], side
     assert {"throughput_ratio", "server_busiest_1s", "server_over_limit"} <= set(lookup)
+    check_streaming(report["scenarios"]["streaming_ingest"])
     assert "PASS" in done.stdout or "MISS" in done.stdout
+
+
+def check_streaming(stream: dict) -> None:
+    """Every part ran, sync and async; delivery is judged exactly (no timing in it)."""
+    assert set(stream["parts"]) == {"delivery", "throughput", "limited", "memory"}
+    records = stream["delivery"]["records"]
+    assert sum(stream["delivery"]["faults_planned"].values()) == round(records * 0.05)
+    for mode in ("sync", "async"):
+        d = stream["delivery"][mode]
+        assert d["sent"] == records and d["accepted"] + d["rejected"] == records, mode
+        assert d["lost"] == d["double_accepted_two_ids"] == d["unaccounted"] == 0, (mode, d)
+        assert d["stray"] == 0 and d["stored_records"] + d["rejected"] >= records, mode
+        fired = d["faults_fired"]
+        assert fired["503"] + fired["429"] + fired["dropped"] == round(records * 0.05), mode
+        t = stream["throughput"][mode]
+        assert set(t["sides"]) == {"facade", "httpx"} and t["ratio"] > 0, mode
+        assert all(len(side["wall"]) >= 1 for side in t["sides"].values()), mode
+        limited = stream["limited"][mode]
+        assert limited["accepted"] == limited["sent"] >= 1 and not limited["server"]["bad"]
+        assert {"pct_of_limit", "server_429s", "busiest_1s"} <= set(limited), mode
+    memory = stream["memory"]["sync"]
+    assert memory["accepted"] == memory["server_admitted"] == stream["sizes"]["memory_records"]
+    assert {"rss_at_mark_mb", "peak_end_mb", "growth_mb"} <= set(memory)
+    assert stream["pass"] in (True, False) and stream["targets"]
