@@ -41,14 +41,25 @@ class Job:
     request_id: str
 
 
+# Answers after which the record may still have been stored: no answer at all, or a server
+# failure that says nothing of what happened before it (503 says it was not recorded).
+UNKNOWN_FATE = frozenset({500, 502, 504})
+
+
 @dataclass(frozen=True)
 class Rejection:
-    """A record the API refused (status), or that got no answer after every retry (None)."""
+    """A record the API refused (status), or that got no answer after every retry (None).
+
+    `may_have_arrived` is True when the last attempt cannot tell (a lost connection, a
+    timeout, a 500/502/504): resend such a record with `send(..., request_id=request_id)`,
+    so a copy that did arrive carries the same id downstream instead of a second one.
+    """
 
     index: int
     request_id: str
     status: int | None
     message: str
+    may_have_arrived: bool = False
 
 
 @dataclass
@@ -164,10 +175,13 @@ class Ledger:
 
 def _rejection(index: int, request_id: str, error: BaseException) -> Rejection:
     if isinstance(error, APIStatusError):
-        return Rejection(index, request_id, error.status_code, error.message[:300])
-    if isinstance(error, APIConnectionError | ConfigurationError | AmperityError):
+        unknown = error.status_code in UNKNOWN_FATE
+        return Rejection(index, request_id, error.status_code, error.message[:300], unknown)
+    if isinstance(error, APIConnectionError):
+        return Rejection(index, request_id, None, str(error)[:300], True)
+    if isinstance(error, AmperityError):  # refused before sending (ConfigurationError)
         return Rejection(index, request_id, None, str(error)[:300])
-    return Rejection(index, request_id, None, f"{type(error).__name__}: {error}"[:300])
+    return Rejection(index, request_id, None, f"{type(error).__name__}: {error}"[:300], True)
 
 
 def send_all(

@@ -155,12 +155,11 @@ def send(args: Namespace) -> int:
 
 def _record_rejects(source: Input, report: Any) -> None:
     for rejection in report.rejected:
+        message = rejection.message
+        if rejection.may_have_arrived:  # resend it under this request id, not a new one
+            message += " (it may have arrived: resend it with the same request_id)"
         source.reject(
-            source.number_of(rejection.index),
-            rejection.request_id,
-            rejection.status,
-            rejection.message,
-            None,
+            source.number_of(rejection.index), rejection.request_id, rejection.status, message, None
         )
 
 

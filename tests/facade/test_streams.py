@@ -313,3 +313,30 @@ def test_async_send_many_cancelled_reports_only_what_is_known() -> None:
     assert report.interrupted
     known = {i for i in range(1_000) if report.accepted(i)}
     assert known <= stored and len(stored - known) <= 4  # in flight when cancelled
+
+
+def test_a_record_whose_fate_is_unknown_is_reported_as_maybe_arrived() -> None:
+    """Every attempt stored, then lost its answer: rejected, but maybe there, and resending
+    with its own request id keeps one id downstream."""
+
+    lost_answers = [4]  # every attempt of the first send (FAST: 1 + 3 retries)
+
+    def answer(number: int, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if body["n"] == 3 and lost_answers[0] > 0:
+            lost_answers[0] -= 1
+            stream.stored.append((request.headers["x-request-id"], body))
+            raise httpx.ReadError("connection reset after the record was stored", request=request)
+        if body["n"] == 5:
+            return httpx.Response(400, json={"message": "bad record"})
+        return httpx.Response(202)
+
+    stream = Stream(answer)
+    with client_for(stream) as client:
+        report = client.streams.send_many(STREAM, records(8), on_error="collect")
+        lost, refused = report.rejected
+        assert (lost.index, lost.status, lost.may_have_arrived) == (3, None, True)
+        assert (refused.index, refused.status, refused.may_have_arrived) == (5, 400, False)
+        client.streams.send(STREAM, {"n": 3}, request_id=lost.request_id)
+    ids = {rid for rid, body in stream.stored if body["n"] == 3}
+    assert ids == {lost.request_id}
