@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx
 
+from .bench_http import KeepAlive
 from .bench_measure import REPO, Target, client_threads_only, headers, judge, verdict
 
 LIMIT = 2000  # the Real-Time family's default requests a second, and the tenant's budget
@@ -106,44 +107,16 @@ class Stats:
 ANSWER = json.dumps(PROFILE).encode()
 OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n"
 OK = OK % len(ANSWER) + ANSWER
-REFUSED = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 NEEDED = {b"authorization": b"Bearer " + TOKEN.encode(), b"amperity-tenant": TENANT.encode()}
 
 
-class Lookup(asyncio.Protocol):
-    """One keep-alive connection: parse each request as its bytes arrive, answer at once."""
-
-    def __init__(self, stats: Stats) -> None:
-        self.stats, self.buffer = stats, b""
-        stats.connections += 1
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            start, *lines = self.buffer[:end].split(b"\r\n")
-            fields = {}
-            for line in lines:
-                name, _, value = line.partition(b":")
-                fields[name.strip().lower()] = value.strip()
-            length = fields.get(b"content-length", b"")
-            if not length.isdigit():
-                return self.refuse("no Content-Length")
-            stop = end + 4 + int(length)
-            if len(self.buffer) < stop:
-                return  # the rest of the body is still on its way
-            body, self.buffer = self.buffer[end + 4 : stop], self.buffer[stop:]
-            self.stats.arrivals.append(time.monotonic())
-            if problem := check(start.split(b" "), fields, body):
-                return self.refuse(problem)
-            self.transport.write(OK)
-
-    def refuse(self, problem: str) -> None:
-        self.stats.bad.append(problem)
-        self.transport.write(REFUSED)
-        self.transport.close()
+class Lookup(KeepAlive):
+    def answer(self, start: list[bytes], fields: dict[bytes, bytes], body: bytes) -> str | None:
+        self.stats.arrivals.append(time.monotonic())
+        if problem := check(start, fields, body):
+            return problem
+        self.transport.write(OK)
+        return None
 
 
 def check(start: list[bytes], fields: dict[bytes, bytes], body: bytes) -> str | None:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from subprocess import PIPE
 from typing import Any
 
+from .bench_http import KeepAlive
 from .bench_measure import REPO
 
 TENANT, TOKEN, STREAM = "acme", "bench-token", "is-bench-orders"
@@ -48,7 +49,6 @@ THROTTLED = (
     b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n"
     b"content-length: %d\r\nx-request-id: %s\r\n\r\n",
 )
-REFUSED = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 
 
 def records(count: int) -> Iterator[dict[str, Any]]:
@@ -111,43 +111,16 @@ class Stats:
         return out
 
 
-class Ingest(asyncio.Protocol):
-    """One keep-alive connection: parse each request as its bytes arrive, answer at once."""
-
-    def __init__(self, stats: Stats) -> None:
-        self.stats, self.buffer = stats, b""
-        stats.connections += 1
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            start, *lines = self.buffer[:end].split(b"\r\n")
-            fields = {}
-            for line in lines:
-                name, _, value = line.partition(b":")
-                fields[name.strip().lower()] = value.strip()
-            length = fields.get(b"content-length", b"")
-            if not length.isdigit():
-                return self.refuse("no Content-Length")
-            stop = end + 4 + int(length)
-            if len(self.buffer) < stop:
-                return  # the rest of the body is still on its way
-            body, self.buffer = self.buffer[end + 4 : stop], self.buffer[stop:]
-            if problem := check(start.split(b" "), fields, body):
-                return self.refuse(problem)
-            rid = fields[b"x-request-id"]
-            if self.stats.admit():
-                self.transport.write(ACCEPTED % rid)
-            else:
-                self.transport.write(THROTTLED[1] % (len(THROTTLED[0]), rid) + THROTTLED[0])
-
-    def refuse(self, problem: str) -> None:
-        self.stats.bad.append(problem)
-        self.transport.write(REFUSED)
-        self.transport.close()
+class Ingest(KeepAlive):
+    def answer(self, start: list[bytes], fields: dict[bytes, bytes], body: bytes) -> str | None:
+        if problem := check(start, fields, body):
+            return problem
+        rid = fields[b"x-request-id"]
+        if self.stats.admit():
+            self.transport.write(ACCEPTED % rid)
+        else:
+            self.transport.write(THROTTLED[1] % (len(THROTTLED[0]), rid) + THROTTLED[0])
+        return None
 
 
 def check(start: list[bytes], fields: dict[bytes, bytes], body: bytes) -> str | None:
