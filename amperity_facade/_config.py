@@ -117,10 +117,6 @@ class Options:
             )
         return base
 
-    @property
-    def realtime_base_url(self) -> str:
-        return self.base_url_of(REALTIME)
-
     def derive(
         self,
         *,

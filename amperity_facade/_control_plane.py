@@ -39,9 +39,9 @@ from ._operations import (
     _page_parser,
     _parser,
     _unset,
+    check_flag,
     check_id,
     check_limit,
-    check_with_total,
 )
 from ._pagination import Chain, Page
 from .errors import ConfigurationError
@@ -181,7 +181,7 @@ def ingest_jobs(
     from amperity_api.models.ingest_job_details_list import IngestJobDetailsList
 
     limit = check_limit(limit)
-    with_total = check_with_total(with_total)
+    with_total = check_flag(with_total, "with_total")
     start = to_datetime(created_from, "created_from")
     end = to_datetime(created_to, "created_to")
     first = ingest_window(start, end)

@@ -62,7 +62,3 @@ def base_for(family: Family, base_url: str) -> str | None:
     if base_url.endswith(API_PATH):
         return base_url[: -len(API_PATH)] + BASE_PATHS[family]
     return None
-
-
-def realtime_base(base_url: str) -> str | None:
-    return base_for(REALTIME, base_url)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import httpx
@@ -70,17 +70,7 @@ class Call(Generic[T]):
 
     def reading(self, parse: Callable[[httpx.Response], M]) -> Call[M]:
         """The same exchange, its answer read by `parse`."""
-        return Call(
-            self.operation,
-            self.kwargs,
-            parse,
-            self.idempotent,
-            self.family,
-            self.private,
-            self.absent,
-            self.private_body,
-            self.tally,
-        )
+        return cast("Call[M]", replace(self, parse=cast("Any", parse)))
 
 
 class _ListModel(Protocol[T]):  # the generated *List models all look like this
@@ -230,10 +220,11 @@ def check_id(value: object, name: str) -> str:
     return value
 
 
-def check_with_total(with_total: object) -> bool:
-    if not isinstance(with_total, bool):
-        raise ConfigurationError(f"with_total must be True or False, got {with_total!r}")
-    return with_total
+def check_flag(value: object, name: str) -> bool:
+    """A True/False argument: a truthy string or number is a mistake, not a yes."""
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True or False, got {value!r}")
+    return value
 
 
 def _listing(
@@ -255,7 +246,7 @@ def _listing(
     `args` are its path arguments."""
     limit = check_limit(limit)
     if with_total is not None:
-        filters["with_total"] = check_with_total(with_total)
+        filters["with_total"] = check_flag(with_total, "with_total")
     read = parse or _page_parser(module, model)
 
     def source(token: str | None) -> Call[Page[Any]]:

@@ -13,17 +13,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ._families import REALTIME
-from ._operations import Call, PageSource, _listing, _parser, check_id
+from ._operations import Call, PageSource, _listing, _parser, check_flag, check_id
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from amperity_api.models import Profile, ProfileSegment, SegmentMember
-
-
-def _check_enrich(enrich: object) -> bool:
-    if not isinstance(enrich, bool):
-        raise ConfigurationError(f"enrich must be True or False, got {type(enrich).__name__}")
-    return enrich
 
 
 def check_keys(keys: object) -> dict[str, str]:
@@ -59,7 +53,9 @@ def lookup(collection_id: str, keys: Mapping[str, str], enrich: bool) -> Call[Pr
 
     collection_id = check_id(collection_id, "collection_id")
     checked = check_keys(keys)
-    body = KeychainLookup(keys=KeychainLookupKeys.from_dict(checked), enrich=_check_enrich(enrich))
+    body = KeychainLookup(
+        keys=KeychainLookupKeys.from_dict(checked), enrich=check_flag(enrich, "enrich")
+    )
     kwargs = post_lookup_keychain.build_request(collection_id, body=body)
     return Call(
         "post-lookup-keychain",
@@ -78,7 +74,7 @@ def get_profile(collection_id: str, profile_id: str, enrich: bool) -> Call[Profi
     kwargs = get_realtime_profile.build_request(
         check_id(collection_id, "collection_id"),
         check_id(profile_id, "profile_id"),
-        enrich=_check_enrich(enrich),
+        enrich=check_flag(enrich, "enrich"),
     )
     return Call(
         "get-realtime-profile", kwargs, _parser(get_realtime_profile, Profile), family=REALTIME
