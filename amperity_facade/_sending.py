@@ -15,7 +15,7 @@ rather than generated: worker threads are not a mechanical translation of tasks.
 from __future__ import annotations
 
 import asyncio
-import threading
+import concurrent.futures
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -191,63 +191,39 @@ def send_all(
     concurrency: int,
     on_error: OnError,
 ) -> SendReport:
-    """The sync loop: `concurrency` worker threads, each taking the next record when it is
-    free (under one lock: the caller's iterable need not be thread-safe), so at most that
-    many are in flight and no record waits in a queue. The calling thread only waits: a
-    Ctrl-C or a signal reaches it there, stops the workers taking more, lets the records in
-    flight finish, and leaves with the report."""
+    """The sync loop: a thread pool, at most `concurrency` records in flight."""
     ledger = Ledger(on_error)
-    lock = threading.Lock()
-    source = enumerate(records)
-    stop = threading.Event()
-    broken: list[BaseException] = []  # what the caller's iterable itself raised
+    pending: dict[concurrent.futures.Future[Any], Job] = {}
 
-    def next_job() -> Job | None:
-        with lock:
-            while not stop.is_set() and not ledger.stopping:
-                try:
-                    index, record = next(source)
-                except StopIteration:
-                    return None
-                except BaseException as exc:
-                    broken.append(exc)
-                    stop.set()
-                    return None
-                try:
-                    job = prepare(index, record)
-                except ConfigurationError as exc:
-                    ledger.refused(index, exc)
-                    continue
-                ledger.report.sent += 1
-                return job
-            return None
+    def settle(done: Iterable[concurrent.futures.Future[Any]]) -> None:
+        for future in done:
+            ledger.settled(pending.pop(future), future.exception())
 
-    def work() -> None:
-        while (job := next_job()) is not None:
-            error: BaseException | None = None
-            try:
-                send(job)
-            except BaseException as exc:  # the record's outcome, whatever it is
-                error = exc
-            with lock:
-                ledger.settled(job, error)
-
-    workers = [
-        threading.Thread(target=work, name=f"amperity-send-{n}", daemon=True)
-        for n in range(concurrency)
-    ]
-    for worker in workers:
-        worker.start()
+    pool = concurrent.futures.ThreadPoolExecutor(concurrency, thread_name_prefix="amperity-send")
     try:
-        for worker in workers:
-            worker.join()
+        for index, record in enumerate(records):
+            if ledger.stopping:
+                break
+            try:
+                job = prepare(index, record)
+            except ConfigurationError as exc:
+                ledger.refused(index, exc)
+                continue
+            while len(pending) >= concurrency:
+                done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+                settle(done)
+            ledger.report.sent += 1
+            pending[pool.submit(send, job)] = job
+        while pending:
+            done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+            settle(done)
     except BaseException as exc:  # Ctrl-C, SIGTERM turned into an exception: drain, report
-        stop.set()
-        for worker in workers:
-            worker.join()
+        try:
+            settle(concurrent.futures.wait(pending).done)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         raise ledger.interrupted(exc) from None
-    if broken:
-        raise ledger.interrupted(broken[0]) from None
+    pool.shutdown(wait=True)
     return ledger.finish()
 
 
