@@ -9,7 +9,7 @@ is unknown, everything below it is accepted unless listed as rejected, and
 `accepted_beyond` lists the few accepted above it. A rerun skips `report.accepted(i)`.
 
 The loops differ only in their concurrency primitive, so they are written twice, here,
-rather than generated: worker threads are not a mechanical translation of tasks.
+rather than generated: a thread pool is not a mechanical translation of tasks.
 """
 
 from __future__ import annotations

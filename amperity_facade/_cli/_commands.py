@@ -55,13 +55,20 @@ def say(message: str) -> None:
     print(_output.printable(message), file=sys.stderr, flush=True)
 
 
-def read_token_file(path: str) -> str:
+def read_text(path: str, what: str) -> str:
+    """A small text file the user named (`-`: stdin), or a usage error saying which."""
     try:
+        if path == "-":
+            return sys.stdin.read()
         with open(path, encoding="utf-8") as handle:
-            token = handle.read().rstrip("\r\n")
+            return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise CliError(f"cannot read token file {path}: {reason}", 2) from None
+        raise CliError(f"cannot read {what} {path}: {reason}", 2) from None
+
+
+def read_token_file(path: str) -> str:
+    token = read_text(path, "token file").rstrip("\r\n")
     if not token:
         raise CliError(f"token file {path} is empty", 2)
     SECRETS.add(token)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from argparse import Namespace
 from typing import Any
 
 from ..types import Index, ProfileResponse, ProfileSegment, SegmentMember
-from ._commands import SECRETS, Listing, open_client, page_args, show
+from ._commands import SECRETS, Listing, open_client, page_args, read_text, show
 from ._output import CliError, fields
 
 KEYS_HELP = (
@@ -77,15 +76,7 @@ def key_pair(text: str) -> tuple[str, str]:
 
 
 def _read_keys(path: str) -> dict[str, str]:
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise CliError(f"cannot read keys file {path}: {reason}", 2) from None
+    text = read_text(path, "keys file")
     if text.lstrip().startswith("{"):
         try:
             loaded = json.loads(text)
