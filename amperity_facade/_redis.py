@@ -137,8 +137,17 @@ return 0
 
 
 def shown_url(url: str) -> str:
-    """`url` as it may be shown: no user name or password, no query (which can carry one)."""
-    parts = urlsplit(url)
+    """`url` as it may be shown: no user name or password, no query (which can carry one).
+
+    A URL too broken to parse (`redis:/:pw@h`, `[::1` unclosed) is shown only up to where
+    credentials could start, since nothing tells where they end."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or not parts.scheme or not (parts.netloc or parts.scheme == "unix"):
+        head = url.split("@")[-1] if "@" in url else ""
+        return f"<unparsable URL>{('...@' + head[:60]) if head else ''}"
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rpartition("@")[2]

@@ -24,6 +24,7 @@ from ._operations import Call
 from .errors import (
     AmperityError,
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     ConfigurationError,
     SendError,
@@ -179,6 +180,8 @@ def _rejection(index: int, request_id: str, error: BaseException) -> Rejection:
         return Rejection(index, request_id, error.status_code, error.message[:300], unknown)
     if isinstance(error, APIConnectionError):
         return Rejection(index, request_id, None, str(error)[:300], True)
+    if isinstance(error, APIResponseValidationError):  # a 2xx we could not read: it arrived
+        return Rejection(index, request_id, error.status_code, str(error)[:300], True)
     if isinstance(error, AmperityError):  # refused before sending (ConfigurationError)
         return Rejection(index, request_id, None, str(error)[:300])
     return Rejection(index, request_id, None, f"{type(error).__name__}: {error}"[:300], True)

@@ -135,8 +135,9 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
 
 def _receipt_parser(stream_id: str, request_id: str) -> Any:
     def parse(response: httpx.Response) -> Receipt:
-        echoed = response.headers.get("x-request-id") or request_id
-        return Receipt(stream_id, echoed[:200], response.status_code)
+        # Ours, not the server's echo: it is the id every retry carried, the one a caller
+        # can match downstream (and an echo can be anything a hostile server likes).
+        return Receipt(stream_id, request_id, response.status_code)
 
     return parse
 

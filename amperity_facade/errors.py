@@ -238,6 +238,7 @@ _UNSHOWN = re.compile(
 )
 _TAGS = re.compile(r"<[^<>]{0,1000}>")
 _SPACE = re.compile(r"\s+")
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -280,7 +281,11 @@ def error_details(response: httpx.Response) -> tuple[str, str | None, str | None
         if message.startswith(code):  # "502 Bad Gateway": the status is printed anyway
             message = message[len(code) :].strip()
         message = message or response.reason_phrase or "error"
-    return message, request_id or response.headers.get("x-request-id"), trace_id
+    header = response.headers.get("x-request-id") or ""
+    # A server's echo is shown only when it looks like an id: short, visible ASCII (a hostile
+    # or broken one may echo the request body into it).
+    echoed = header if _REQUEST_ID.fullmatch(header) else None
+    return message, request_id or echoed, trace_id
 
 
 def status_error(response: httpx.Response, retry_after: float | None = None) -> APIStatusError:
