@@ -392,10 +392,14 @@ def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
 
     if isinstance(error, APIStatusError):
         error.message = cut(error.message)
+        if error.request_id is not None:  # a server may echo what it got into its id
+            error.request_id = cut(error.request_id)
         error.args = (str(error),)
     else:
         error.args = tuple(cut(a) if isinstance(a, str) else a for a in error.args)
     response = getattr(error, "response", None)
+    if isinstance(response, httpx.Response):  # headers a server may have echoed them into
+        response.headers = httpx.Headers([(k, cut(v)) for k, v in response.headers.items()])
     if isinstance(response, httpx.Response) and _is_read(response):
         try:
             text = response.content.decode("utf-8")

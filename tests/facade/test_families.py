@@ -314,3 +314,13 @@ def test_profile_errors_are_typed_by_status(api: MockAPI, client: Amperity) -> N
     api.on("GET", "/indexes/missing", error(404, "no such index"))
     with pytest.raises(errors.NotFoundError, match="no such index"):
         client.profiles.indexes.get("missing")
+
+
+def test_a_request_id_echoing_the_keys_is_cut_too(api: MockAPI, client: Amperity) -> None:
+    echo = httpx.Response(
+        400, headers={"x-request-id": f"req-{EMAIL}"}, json={"error": "x", "message": "no"}
+    )
+    api.on("POST", "/prof/lookup/apc-1/keychain", echo)
+    with pytest.raises(errors.BadRequestError) as caught:
+        client.realtime.lookup("apc-1", keys={"email": EMAIL})
+    assert EMAIL not in _everything_reachable(caught.value) + str(caught.value.request_id)
