@@ -15,9 +15,10 @@ rather than generated: a thread pool is not a mechanical translation of tasks.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+import contextlib
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ._operations import Call
@@ -167,10 +168,16 @@ class Ledger:
         return report
 
     def interrupted(self, exc: BaseException) -> BaseException:
-        self.report.interrupted = True
-        self.report.rejected.sort(key=lambda r: r.index)
-        exc.report = self.report  # type: ignore[attr-defined]
-        exc.add_note(f"send_many: {self.report}")
+        """`exc` carrying a copy of the report as it stands: a worker abandoned by a second
+        signal may still settle a record, and must not change a report being read."""
+        report = replace(
+            self.report,
+            rejected=sorted(self.report.rejected, key=lambda r: r.index),
+            accepted_beyond=sorted(self.report.accepted_beyond),
+            interrupted=True,
+        )
+        exc.report = report  # type: ignore[attr-defined]
+        exc.add_note(f"send_many: {report}")
         return exc
 
 
@@ -194,40 +201,92 @@ def send_all(
     concurrency: int,
     on_error: OnError,
 ) -> SendReport:
-    """The sync loop: a thread pool, at most `concurrency` records in flight."""
+    """The sync loop: `concurrency` worker threads, each taking the next record when it is
+    free, so at most that many are in flight and no record waits in a hand-off.
+
+    The workers read the iterable one record at a time under a lock (it need not be
+    thread-safe). The calling thread only waits, on a condition rather than `Thread.join`:
+    on Python 3.11 a join interrupted by a signal marks a thread that is still sending as
+    finished, and a report made then would miss its record. A Ctrl-C or a signal turned
+    into an exception stops the workers taking records and waits for those in flight; a
+    second one stops waiting, and the report leaves the records still in flight unsettled.
+    """
     ledger = Ledger(on_error)
-    pending: dict[concurrent.futures.Future[Any], Job] = {}
+    state = _Workers(enumerate(records), prepare, ledger)
 
-    def settle(done: Iterable[concurrent.futures.Future[Any]]) -> None:
-        for future in done:
-            ledger.settled(pending.pop(future), future.exception())
-
-    pool = concurrent.futures.ThreadPoolExecutor(concurrency, thread_name_prefix="amperity-send")
-    try:
-        for index, record in enumerate(records):
-            if ledger.stopping:
-                break
-            try:
-                job = prepare(index, record)
-            except ConfigurationError as exc:
-                ledger.refused(index, exc)
-                continue
-            while len(pending) >= concurrency:
-                done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
-                settle(done)
-            ledger.report.sent += 1
-            pending[pool.submit(send, job)] = job
-        while pending:
-            done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
-            settle(done)
-    except BaseException as exc:  # Ctrl-C, SIGTERM turned into an exception: drain, report
+    def work() -> None:
+        with state.lock:
+            state.live += 1
         try:
-            settle(concurrent.futures.wait(pending).done)
+            while (job := state.next_job()) is not None:
+                error: BaseException | None = None
+                try:
+                    send(job)
+                except BaseException as exc:  # the record's outcome, whatever it is
+                    error = exc
+                with state.lock:
+                    ledger.settled(job, error)
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise ledger.interrupted(exc) from None
-    pool.shutdown(wait=True)
+            with state.lock:
+                state.done = True
+                state.live -= 1
+                state.lock.notify_all()
+
+    try:
+        for n in range(concurrency):
+            threading.Thread(target=work, name=f"amperity-send-{n}", daemon=True).start()
+        with state.lock:
+            while not state.done or state.live:
+                state.lock.wait()
+    except BaseException as exc:  # Ctrl-C, SIGTERM turned into an exception: drain, report
+        with state.lock:
+            state.done = True  # workers not yet started will take nothing
+        with contextlib.suppress(BaseException), state.lock:  # a second one: stop waiting
+            while state.live:
+                state.lock.wait()
+        with state.lock:
+            raise ledger.interrupted(exc) from None
+    if state.broken is not None:
+        raise ledger.interrupted(state.broken) from None
     return ledger.finish()
+
+
+class _Workers:
+    """What the sync workers share: the records, under one lock, and whether to go on.
+    `done` is set by the first worker that finds nothing more to take, and then nobody
+    takes another record (an iterator may yield again after StopIteration: a growing file)."""
+
+    def __init__(
+        self,
+        source: Iterator[tuple[int, Any]],
+        prepare: Callable[[int, Any], Job],
+        ledger: Ledger,
+    ) -> None:
+        self.source, self.prepare, self.ledger = source, prepare, ledger
+        self.lock = threading.Condition()
+        self.live = 0  # workers between their start and their end
+        self.done = False
+        self.broken: BaseException | None = None  # what the caller's iterable raised
+
+    def next_job(self) -> Job | None:
+        with self.lock:
+            while not self.done and not self.ledger.stopping:
+                try:
+                    index, record = next(self.source)
+                except StopIteration:
+                    break
+                except BaseException as exc:
+                    self.broken = exc
+                    break
+                try:
+                    job = self.prepare(index, record)
+                except ConfigurationError as exc:
+                    self.ledger.refused(index, exc)
+                    continue
+                self.ledger.report.sent += 1
+                return job
+            self.done = True
+            return None
 
 
 async def send_all_async(

@@ -158,7 +158,11 @@ class Streams(Resource):
         status, message) in the report. Interrupted (Ctrl-C, a signal turned into an
         exception, cancellation), the exception carries `.report`: every record below
         `report.settled_through` is accepted unless listed as rejected, and
-        `report.accepted(index)` tells a rerun which to skip.
+        `report.accepted(index)` tells a rerun which to skip. A second Ctrl-C stops waiting
+        for the records in flight; they are then left unsettled in the report.
+
+        The sync client reads `records` from its sending threads, one record at a time: an
+        iterator tied to the thread that made it (a sqlite3 cursor) needs to allow that.
         """
         stream_id = _streams.check_stream_id(stream_id)
         concurrency = _sending.check_concurrency(concurrency)

@@ -340,3 +340,27 @@ def test_a_record_whose_fate_is_unknown_is_reported_as_maybe_arrived() -> None:
         client.streams.send(STREAM, {"n": 3}, request_id=lost.request_id)
     ids = {rid for rid, body in stream.stored if body["n"] == 3}
     assert ids == {lost.request_id}
+
+
+class Revived:
+    """An iterator that ends, then yields again (a file that grows after its end was read)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __iter__(self) -> Revived:
+        return self
+
+    def __next__(self) -> dict[str, int]:
+        self.calls += 1
+        if self.calls == 21:
+            raise StopIteration
+        return {"n": self.calls}
+
+
+def test_send_many_stops_at_the_first_end_of_the_records() -> None:
+    stream = Stream()
+    with client_for(stream) as client:
+        report = client.streams.send_many(STREAM, Revived(), concurrency=8)
+    assert report.sent == report.accepted_count == 20
+    assert sorted(body["n"] for _, body in stream.stored) == list(range(1, 21))
