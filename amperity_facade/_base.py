@@ -275,6 +275,13 @@ class BaseClient(Generic[Pool]):
 
     def settle_error(self, call: Call[Any], error: Exception, attempt: int) -> Retry:
         """A `Retry` after an attempt that raised, or the (typed, redacted) error to raise."""
+        try:
+            return self._after_error(call, error, attempt)
+        except AmperityError as exc:
+            _scrubbed(call, exc)
+            raise
+
+    def _after_error(self, call: Call[Any], error: Exception, attempt: int) -> Retry:
         policy = self._options.retry
         if isinstance(error, AuthenticationError):  # only the token request raises it here
             retry_after = parse_retry_after(error.response.headers.get("retry-after"))

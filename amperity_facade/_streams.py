@@ -70,10 +70,11 @@ def check_request_id(request_id: object) -> str:
     return request_id
 
 
-def _unsendable(value: Any, path: str) -> str | None:
-    """Where in a record a value JSON cannot carry sits, or None. Iterative: records come
-    from anywhere, and a deep one must not raise RecursionError here."""
-    pending: list[tuple[Any, str]] = [(value, path)]
+def _unsendable(value: Any, values: set[str]) -> str | None:
+    """Where in a record a value JSON cannot carry sits, or None; the record's values are
+    gathered into `values` on the way. Iterative: records come from anywhere, and a deep
+    one must not raise RecursionError here."""
+    pending: list[tuple[Any, str]] = [(value, "")]
     while pending:
         node, where = pending.pop()
         if isinstance(node, dict):
@@ -92,13 +93,39 @@ def _unsendable(value: Any, path: str) -> str | None:
                 node.encode("utf-8")
             except UnicodeEncodeError:
                 return f"{where or 'the record'} holds a lone surrogate, which UTF-8 cannot carry"
+            _keep(node, values)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            _keep(str(node), values, MIN_SHOWN + 1)
     return None
 
 
-def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str]:
-    """The body and content type for one record, or a ConfigurationError naming the problem."""
+# A record is personal data, and a server may quote it back in an error message. Values
+# this long or longer are cut from what an error carries (shorter ones say too little to
+# be worth making every message unreadable: "yes", "US", 12). Numbers need one more digit.
+MIN_SHOWN = 3
+_XML_VALUES = re.compile(r">([^<]+)<|=\s*\"([^\"]*)\"|=\s*'([^']*)'")
+
+
+def _keep(text: str, values: set[str], shortest: int = MIN_SHOWN) -> None:
+    text = text.strip()
+    if len(text) >= shortest:
+        # As given, and as a server that re-encodes it as JSON would quote it.
+        values.update((text, json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]))
+
+
+def _xml_values(data: bytes) -> set[str]:
+    values: set[str] = set()
+    for match in _XML_VALUES.finditer(data.decode("utf-8", "replace")):
+        _keep(next(group for group in match.groups() if group is not None), values)
+    return values
+
+
+def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str, tuple[str, ...]]:
+    """The body and content type for one record, and the values in it to keep off errors;
+    or a ConfigurationError naming the problem."""
+    values: set[str] = set()
     if isinstance(record, Mapping):
-        problem = _unsendable(dict(record), "")
+        problem = _unsendable(dict(record), values)
         if problem is not None:
             raise ConfigurationError(f"{what} field {problem}")
         try:
@@ -130,7 +157,9 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
         raise ConfigurationError(f"the {what} is empty")
     if len(data) > limit:
         raise ConfigurationError(f"the {what} is {len(data):,} bytes, over the limit of {limit:,}")
-    return data, media
+    if media == XML:
+        values = _xml_values(data)
+    return data, media, tuple(values)
 
 
 def _receipt_parser(stream_id: str, request_id: str) -> Any:
@@ -152,7 +181,7 @@ def send(
 
     stream_id = check_stream_id(stream_id)
     rid = check_request_id(request_id)
-    data, media = encode(record, limit)
+    data, media, private = encode(record, limit)
     kwargs = post_stream_data.build_request(
         stream_id, body=PostStreamDataJsonBody(), x_request_id=rid
     )
@@ -164,6 +193,7 @@ def send(
         kwargs,
         _receipt_parser(stream_id, rid),
         family=STREAMING,
+        private=private,
         private_body=True,
         tally=tally,
     )
@@ -184,12 +214,19 @@ def send_event(stream_id: str, event: object) -> Call[EventOutcome]:
         raise ConfigurationError(
             f"an event must be one JSON object (a dict), not {type(event).__name__}"
         )
-    data, media = encode(event, MAX_EVENT_BYTES, "event")
+    data, media, private = encode(event, MAX_EVENT_BYTES, "event")
     kwargs = post_event.build_request(stream_id, body=PostEventBody())
     kwargs.pop("json", None)
     kwargs["content"] = data
     kwargs["headers"] = {**kwargs.get("headers", {}), "Content-Type": media}
-    return Call("post-event", kwargs, _event_outcome, family=REALTIME, private_body=True)
+    return Call(
+        "post-event",
+        kwargs,
+        _event_outcome,
+        family=REALTIME,
+        private=private,
+        private_body=True,
+    )
 
 
 __all__ = ["Receipt", "check_stream_id", "encode", "send", "send_event"]

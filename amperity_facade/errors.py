@@ -399,7 +399,10 @@ def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
         error.args = tuple(cut(a) if isinstance(a, str) else a for a in error.args)
     response = getattr(error, "response", None)
     if isinstance(response, httpx.Response):  # headers a server may have echoed them into
-        response.headers = httpx.Headers([(k, cut(v)) for k, v in response.headers.items()])
+        code = response.headers.encoding  # values may be UTF-8: kept as bytes, cut as text
+        response.headers = httpx.Headers(
+            [(k, cut(v.decode(code)).encode(code, "replace")) for k, v in response.headers.raw]
+        )
     if isinstance(response, httpx.Response) and _is_read(response):
         try:
             text = response.content.decode("utf-8")

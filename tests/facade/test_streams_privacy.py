@@ -1,0 +1,110 @@
+"""A record is personal data: a server that quotes it back in an error (its message, its
+X-Request-Id, its body) must not put it into what the caller's logs get: str(exc), the
+report's rejections, SendError, sync and async alike."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from amperity_facade import Amperity, errors
+from amperity_facade.errors import SendError
+from tests.facade.conftest import TOKEN
+from tests.facade.test_streams import STREAM, Stream, async_client_for, client_for
+
+EMAIL = "jane.doe@example.com"
+NAME = "Zoë O'Brien"
+PHONE = 14155550123
+RECORD: dict[str, Any] = {"email": EMAIL, "person": {"name": NAME, "phone": PHONE}}
+XML = f"<customer id='cu-77'><email>{EMAIL}</email><name>{NAME}</name></customer>"
+SECRETS = (EMAIL, NAME, str(PHONE), json.dumps(NAME)[1:-1])
+
+
+def echoing(status: int, escape: bool = False) -> Stream:
+    """Answers `status` with the request body quoted in the message, the id and the body."""
+
+    def answer(n: int, request: httpx.Request) -> httpx.Response:
+        body = request.content.decode()
+        quoted = json.dumps(body, ensure_ascii=escape)[1:-1] if escape else body
+        return httpx.Response(
+            status,
+            json={"message": f"bad record: {quoted}", "echo": body},
+            headers={"x-request-id": quoted[:60].encode("utf-8")},
+        )
+
+    return Stream(answer)
+
+
+def shown(exc: BaseException) -> str:
+    """Everything a log line or a traceback of `exc` can show."""
+    parts = [str(exc), repr(exc), *getattr(exc, "__notes__", [])]
+    response = getattr(exc, "response", None)
+    if isinstance(response, httpx.Response):
+        parts += [response.text, repr(dict(response.headers))]
+    if getattr(exc, "request_id", None):
+        parts.append(str(exc.request_id))  # type: ignore[attr-defined]
+    return "\n".join(parts)
+
+
+def assert_private(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize("status", [400, 413, 422])
+@pytest.mark.parametrize("escape", [False, True])
+@pytest.mark.parametrize("record", [RECORD, XML], ids=["json", "xml"])
+def test_send_errors_never_quote_the_record(status: int, escape: bool, record: Any) -> None:
+    with client_for(echoing(status, escape)) as client, pytest.raises(errors.APIStatusError) as e:
+        client.streams.send(STREAM, record)
+    assert "bad record" in str(e.value)  # the server's message is still shown
+    assert_private(shown(e.value))
+
+
+def test_send_many_rejections_and_send_error_never_quote_the_record() -> None:
+    records = [{**RECORD, "n": i} for i in range(5)]
+    with client_for(echoing(400)) as client:
+        report = client.streams.send_many(STREAM, records, on_error="collect")
+        with pytest.raises(SendError) as caught:
+            client.streams.send_many(STREAM, records)
+    assert len(report.rejected) == 5
+    for rejection in report.rejected:
+        assert "bad record" in rejection.message
+        assert_private(rejection.message)
+    assert_private(shown(caught.value) + str(caught.value.report.rejected))
+
+
+def test_async_send_many_rejections_never_quote_the_record() -> None:
+    async def run() -> Any:
+        async with async_client_for(echoing(400, escape=True)) as client:
+            return await client.streams.send_many(STREAM, [RECORD] * 3, on_error="collect")
+
+    report = asyncio.run(run())
+    assert len(report.rejected) == 3
+    assert_private(str(report.rejected))
+
+
+def test_send_event_errors_never_quote_the_event() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(409, json={"message": f"closed, got {request.content.decode()}"})
+
+    transport = httpx.MockTransport(answer)
+    with (
+        Amperity(tenant="acme", token=TOKEN, transport=transport) as client,
+        pytest.raises(errors.ConflictError) as caught,
+    ):
+        client.realtime.send_event("esm-1", {"type": "view", "email": EMAIL, "name": NAME})
+    assert "closed" in str(caught.value)
+    assert_private(shown(caught.value))
+
+
+def test_short_values_stay_readable() -> None:
+    """Two-letter values are not cut: a message would otherwise lose every 'US' and 'ok'."""
+    stream = Stream(lambda n, r: httpx.Response(400, json={"message": "country US is unknown"}))
+    with client_for(stream) as client, pytest.raises(errors.BadRequestError) as caught:
+        client.streams.send(STREAM, {"country": "US", "email": EMAIL})
+    assert "country US is unknown" in str(caught.value)
