@@ -368,6 +368,9 @@ def _is_read(response: httpx.Response) -> bool:
     return True
 
 
+_UNPARSABLE = "the server's answer is not valid HTTP/1.1 (its bytes are not shown)"
+
+
 def redact_chain(error: BaseException) -> None:
     """Redact the request of every httpx error in the cause/context chain of `error`."""
     seen: set[int] = set()
@@ -377,6 +380,10 @@ def redact_chain(error: BaseException) -> None:
         if isinstance(current, httpx.RequestError):
             with contextlib.suppress(RuntimeError):  # raised without a request
                 current.request = redacted_request(current.request)
+        if type(current).__name__.endswith("ProtocolError"):
+            # httpx's, httpcore's and h11's quote the bytes they could not parse, which
+            # can be the rest of an earlier answer: another request's echoed record.
+            current.args = (_UNPARSABLE,)
         current = current.__cause__ or current.__context__
 
 
