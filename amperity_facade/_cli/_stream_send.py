@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import io
 import json
 import os
 import sys
@@ -25,6 +24,7 @@ from typing import IO, Any
 
 from ._commands import open_client, say
 from ._output import CliError
+from ._signals import settle
 
 INPUT_FORMATS = ("jsonl", "csv")
 PROGRESS_EVERY = 1000
@@ -34,7 +34,7 @@ class Input:
     """Records read from the input, numbered from 1 over the whole input (skipped ones
     included), with the unusable ones set aside."""
 
-    def __init__(self, handle: IO[str], fmt: str, skip: int, rejects: IO[str] | None) -> None:
+    def __init__(self, handle: IO[bytes], fmt: str, skip: int, rejects: IO[str] | None) -> None:
         self.handle, self.fmt, self.skip, self.rejects = handle, fmt, skip, rejects
         self.bad: list[int] = []  # input numbers of lines that were not records
         self.read = 0
@@ -55,11 +55,25 @@ class Input:
                 self.bad.append(number)
                 self.reject(number, None, None, row[1], row[0])
 
+    def _lines(self) -> Iterator[str | bytes]:
+        """The input's lines, decoded; a line that is not UTF-8 stays bytes (a JSON Lines
+        file rejects it like any line that is not a record)."""
+        for n, raw in enumerate(self.handle):
+            if not n:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield raw
+
     def _rows(self) -> Iterator[dict[str, Any] | tuple[str, str]]:
         if self.fmt == "csv":
-            yield from csv.DictReader(self.handle)
+            yield from csv.DictReader(_utf8_only(self._lines()))
             return
-        for line in self.handle:
+        for line in self._lines():
+            if isinstance(line, bytes):
+                yield (line.strip().decode("utf-8", "replace"), "not UTF-8 text")
+                continue
             text = line.strip()
             if not text:
                 continue
@@ -93,11 +107,20 @@ class Input:
         self.rejects.flush()
 
 
-def _open_input(path: str) -> IO[str]:
+def _utf8_only(lines: Iterator[str | bytes]) -> Iterator[str]:
+    """A CSV row can span lines, so a line that is not UTF-8 cannot be set aside alone: the
+    send stops there, and says how far it got."""
+    for number, line in enumerate(lines, 1):
+        if isinstance(line, bytes):
+            raise CliError(f"line {number:,} of --file is not UTF-8 text", 1)
+        yield line
+
+
+def _open_input(path: str) -> IO[bytes]:
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return sys.stdin.buffer
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, "rb")
     except OSError as exc:
         raise CliError(f"cannot read --file {path}: {exc.strerror or exc}", 2) from None
 
@@ -125,24 +148,17 @@ def send(args: Namespace) -> int:
     handle = _open_input(args.file)
     source = Input(handle, fmt, args.skip or 0, rejects)
     try:
-        with open_client(args) as client:
-            try:
-                report = client.streams.send_many(
-                    args.stream, source, concurrency=args.concurrency, on_error="collect"
-                )
-            except BaseException as exc:
-                partial = getattr(exc, "report", None)
-                if partial is not None:
-                    _record_rejects(source, partial)
-                    exc.add_note(_resume(source, partial))
-                raise
+        report = _send(args, source)
+    except KeyboardInterrupt as exc:
+        if not getattr(exc, "__notes__", None):  # before the first record: none was sent
+            exc.add_note(f"no record was sent; rerun with --skip {source.skip}")
+        raise
     finally:
         handle.close()
         if rejects is not None:
             rejects.close()
     if source.progress:
         sys.stderr.write("\r")
-    _record_rejects(source, report)
     refused = len(source.bad) + len(report.rejected)
     say(
         f"sent {report.accepted_count:,} records to {args.stream}"
@@ -151,6 +167,24 @@ def send(args: Namespace) -> int:
         + (f"; {report.retried:,} retries" if report.retried else "")
     )
     return 1 if refused else 0
+
+
+def _send(args: Namespace, source: Input) -> Any:
+    with open_client(args) as client:
+        try:
+            report = client.streams.send_many(
+                args.stream, source, concurrency=args.concurrency, on_error="collect"
+            )
+        except BaseException as exc:
+            partial = getattr(exc, "report", None)
+            if partial is not None:
+                _record_rejects(source, partial)
+                # In input record numbers only: the library's note counts from 0 in this run.
+                exc.__notes__ = [_resume(source, partial)]
+            raise
+        settle()  # every record is settled: from here a signal would only hide that
+        _record_rejects(source, report)
+        return report
 
 
 def _record_rejects(source: Input, report: Any) -> None:
@@ -164,9 +198,15 @@ def _record_rejects(source: Input, report: Any) -> None:
 
 
 def _resume(source: Input, report: Any) -> str:
-    settled = report.settled_through
-    skip = source.number_of(settled) - 1 if settled else source.skip
-    text = f"records 1 to {skip:,} are settled; resume with --skip {skip}"
+    skip = source.number_of(report.settled_through) - 1
+    refused = len(source.bad) + len(report.rejected)
+    text = f"this run: {report.accepted_count:,} accepted, {refused:,} rejected; "
+    if skip:
+        text += (
+            f"records 1 to {skip:,} are settled (accepted or rejected): resume with --skip {skip}"
+        )
+    else:
+        text += "no record is settled: rerun from the start"
     if report.accepted_beyond:
         later = ", ".join(str(source.number_of(i)) for i in report.accepted_beyond[:20])
         text += f" (records {later} were accepted too: a resumed run sends them again)"

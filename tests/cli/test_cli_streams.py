@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +117,8 @@ def test_an_interrupted_send_resumes_with_skip_and_sends_each_record_once(
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
         assert process.returncode == 128 + signum, err
+        # one numbering, the input's: not the library's own note, counted from 0 in this run
+        assert "send_many:" not in err and "this run: " in err, err
         skip = int(err.rsplit("--skip ", 1)[1].split()[0])
         first = stored(fake)
         assert first == list(range(1, len(first) + 1)) or set(range(1, skip + 1)) <= set(first)
@@ -124,3 +127,81 @@ def test_an_interrupted_send_resumes_with_skip_and_sends_each_record_once(
         )
         assert resumed.returncode == 0, resumed.stderr
         assert sorted(stored(fake)) == list(range(1, count + 1))  # each once, none lost
+
+
+def test_a_line_that_is_not_utf8_is_rejected_with_its_number(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [json.dumps({"n": n}).encode() for n in range(1, 21)]
+    lines[6] = b'{"n": "\xff\xfe"}'
+    source.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")  # with a BOM, too
+    rejects = tmp_path / "rejects.jsonl"
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
+    assert done.code == 1, done.err
+    assert stored(fake) == [n for n in range(1, 21) if n != 7]
+    (line,) = [json.loads(text) for text in rejects.read_text(encoding="utf-8").splitlines()]
+    assert line["record"] == 7 and line["message"] == "not UTF-8 text"
+
+
+def test_a_csv_line_that_is_not_utf8_stops_the_send_and_says_where_to_resume(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    rows = [b"n,city", *(f"{n},Town {n}".encode() for n in range(1, 41))]
+    rows[25] = b"25,T\xffwn"
+    source.write_bytes(b"\n".join(rows) + b"\n")
+    done = run("streams", "send", STREAM, "--file", str(source), "--concurrency", "3")
+    assert done.code == 1
+    assert "line 26 of --file is not UTF-8 text" in done.err and "Traceback" not in done.err
+    assert "resume with --skip 24" in done.err, done.err
+    assert sorted(int(record["n"]) for _, record in fake.stream_records(STREAM)) == list(
+        range(1, 25)
+    )
+
+
+def test_a_signal_after_the_last_record_does_not_hide_that_all_were_sent(
+    run: Run,
+    env: pytest.MonkeyPatch,
+    fake: FakeAmperity,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amperity_facade._cli import _stream_send
+
+    record_rejects = _stream_send._record_rejects
+
+    def signalled(source: Any, report: Any) -> None:
+        signal.raise_signal(signal.SIGTERM)  # arrives as the rejects are being written
+        record_rejects(source, report)
+
+    monkeypatch.setattr(_stream_send, "_record_rejects", signalled)
+    source = jsonl(tmp_path / "in.jsonl", 30)
+    done = run("streams", "send", STREAM, "--file", str(source))
+    assert done.code == 0, done.err
+    assert "sent 30 records" in done.err + done.out
+    assert stored(fake) == list(range(1, 31))
+
+
+def test_records_the_api_refuses_reach_the_rejects_file_with_their_numbers(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    fake.inject(Fault("status", status=400, operation="post-stream-data", times=3))
+    source = jsonl(tmp_path / "in.jsonl", 12, {2: "not json"})
+    rejects = tmp_path / "rejects.jsonl"
+    done = run(
+        "streams",
+        "send",
+        STREAM,
+        "--file",
+        str(source),
+        "--rejects",
+        str(rejects),
+        "--concurrency",
+        "1",
+    )
+    assert done.code == 1, done.err
+    lines = [json.loads(text) for text in rejects.read_text(encoding="utf-8").splitlines()]
+    refused = sorted(line["record"] for line in lines if line["status"] == 400)
+    assert len(refused) == 3 and {line["record"] for line in lines} == {2, *refused}
+    assert sorted([*stored(fake), *refused]) == [n for n in range(1, 13) if n != 2]
