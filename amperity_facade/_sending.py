@@ -8,8 +8,9 @@ and then the report says so precisely: `settled_through` is the first index whos
 is unknown, everything below it is accepted unless listed as rejected, and
 `accepted_beyond` lists the few accepted above it. A rerun skips `report.accepted(i)`.
 
-The loops differ only in their concurrency primitive, so they are written twice, here,
-rather than generated: a thread pool is not a mechanical translation of tasks.
+The loops differ in their concurrency primitive, so they are written twice, here, rather
+than generated: worker threads sharing one iterator are not a mechanical translation of
+tasks.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ class _Workers:
         self.lock = threading.Condition()
         self.live = 0  # workers between their start and their end
         self.done = False
-        self.broken: BaseException | None = None  # what the caller's iterable raised
+        self.broken: BaseException | None = None  # what reading or preparing raised
 
     def next_job(self) -> Job | None:
         with self.lock:
@@ -283,6 +284,9 @@ class _Workers:
                 except ConfigurationError as exc:
                     self.ledger.refused(index, exc)
                     continue
+                except BaseException as exc:  # raised to the caller, with the report
+                    self.broken = exc
+                    break
                 self.ledger.report.sent += 1
                 return job
             self.done = True

@@ -8,7 +8,7 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -364,3 +364,32 @@ def test_send_many_stops_at_the_first_end_of_the_records() -> None:
         report = client.streams.send_many(STREAM, Revived(), concurrency=8)
     assert report.sent == report.accepted_count == 20
     assert sorted(body["n"] for _, body in stream.stored) == list(range(1, 21))
+
+
+class Exploding(Mapping[str, Any]):
+    """A record whose reading fails in a way no check foresaw."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("the record's source went away")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["a"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def test_a_record_that_fails_to_read_stops_send_many_with_the_report() -> None:
+    stream = Stream()
+    hooked: list[Any] = []
+    previous, threading.excepthook = threading.excepthook, hooked.append
+    try:
+        source: list[Any] = [{"n": 0}, {"n": 1}, Exploding(), {"n": 3}]
+        with client_for(stream) as client, pytest.raises(RuntimeError) as caught:
+            client.streams.send_many(STREAM, source, concurrency=1)
+    finally:
+        threading.excepthook = previous
+    assert hooked == []  # raised to the caller, not lost in a worker thread
+    report = caught.value.report  # type: ignore[attr-defined]
+    assert report.settled_through == 2 and report.accepted_count == 2
+    assert sorted(body["n"] for _, body in stream.stored) == [0, 1]
