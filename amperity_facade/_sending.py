@@ -301,7 +301,8 @@ async def send_all_async(
     on_error: OnError,
 ) -> SendReport:
     """The async loop: tasks, at most `concurrency` in flight. On cancellation the records
-    in flight are cancelled too and stay unsettled in the report (their fate is unknown)."""
+    in flight are cancelled too and stay unsettled in the report (their fate is unknown);
+    when the records' iterable or their preparation fails, those in flight finish first."""
     ledger = Ledger(on_error)
     pending: dict[asyncio.Task[Any], Job] = {}
 
@@ -329,6 +330,9 @@ async def send_all_async(
             done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             settle(done)
     except BaseException as exc:
+        if isinstance(exc, Exception) and pending:  # not a cancellation: let them finish
+            with contextlib.suppress(BaseException):  # unless one comes now
+                await asyncio.wait(pending)
         settle([t for t in pending if t.done()])
         for task in pending:
             task.cancel()

@@ -393,3 +393,29 @@ def test_a_record_that_fails_to_read_stops_send_many_with_the_report() -> None:
     report = caught.value.report  # type: ignore[attr-defined]
     assert report.settled_through == 2 and report.accepted_count == 2
     assert sorted(body["n"] for _, body in stream.stored) == [0, 1]
+
+
+def test_async_send_many_lets_records_in_flight_finish_when_the_records_fail() -> None:
+    stored: list[int] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.05)
+        stored.append(json.loads(request.content)["n"])
+        return httpx.Response(202)
+
+    def failing() -> Iterator[dict[str, int]]:
+        yield from records(10)
+        raise ValueError("the source broke")
+
+    async def run() -> Any:
+        transport = httpx.MockTransport(answer)
+        async with AsyncAmperity(
+            tenant="acme", token=TOKEN, transport=transport, streaming_rate_limit=None
+        ) as client:
+            with pytest.raises(ValueError) as caught:
+                await client.streams.send_many(STREAM, failing(), concurrency=4)
+            return caught.value.report  # type: ignore[attr-defined]
+
+    report = asyncio.run(run())
+    assert sorted(stored) == list(range(10))
+    assert report.settled_through == report.accepted_count == 10
