@@ -6,7 +6,8 @@ keeps memory flat. Every record ends in exactly one of three places: accepted, r
 (with its index, request id, status and message), or, when the run is interrupted, neither,
 and then the report says so precisely: `settled_through` is the first index whose outcome
 is unknown, everything below it is accepted unless listed as rejected, and
-`accepted_beyond` lists the few accepted above it. A rerun skips `report.accepted(i)`.
+`accepted_beyond` lists the few accepted above it. A rerun skips `report.accepted(i)`,
+and resends those of `in_flight` (in flight when it stopped waiting) under their ids.
 
 The loops differ in their concurrency primitive, so they are written twice, here, rather
 than generated: worker threads sharing one iterator are not a mechanical translation of
@@ -65,6 +66,15 @@ class Rejection:
     may_have_arrived: bool = False
 
 
+@dataclass(frozen=True)
+class InFlight:
+    """A record still in flight when `send_many` stopped waiting (a second Ctrl-C, or a
+    cancellation): it may have arrived. Resend it with `send(..., request_id=request_id)`."""
+
+    index: int
+    request_id: str
+
+
 @dataclass
 class SendReport:
     """What `send_many` did; complete when it returns, exact when it is interrupted."""
@@ -76,6 +86,7 @@ class SendReport:
     settled_through: int = 0
     accepted_beyond: list[int] = field(default_factory=list)
     interrupted: bool = False
+    in_flight: list[InFlight] = field(default_factory=list)
 
     def accepted(self, index: int) -> bool:
         """Whether record `index` is known to be accepted (a rerun may skip it)."""
@@ -92,6 +103,11 @@ class SendReport:
             text += f"; interrupted: records from {self.settled_through:,} on are unsettled"
             if self.accepted_beyond:
                 text += f" except {len(self.accepted_beyond)} accepted"
+            if self.in_flight:
+                text += (
+                    f"; {len(self.in_flight)} were in flight and may have arrived "
+                    "(resend them with their request ids)"
+                )
         return text
 
 
@@ -168,7 +184,7 @@ class Ledger:
             )
         return report
 
-    def interrupted(self, exc: BaseException) -> BaseException:
+    def interrupted(self, exc: BaseException, in_flight: Iterable[Job] = ()) -> BaseException:
         """`exc` carrying a copy of the report as it stands: a worker abandoned by a second
         signal may still settle a record, and must not change a report being read."""
         report = replace(
@@ -176,10 +192,15 @@ class Ledger:
             rejected=sorted(self.report.rejected, key=lambda r: r.index),
             accepted_beyond=sorted(self.report.accepted_beyond),
             interrupted=True,
+            in_flight=[InFlight(j.index, j.request_id) for j in sorted(in_flight, key=_index)],
         )
         exc.report = report  # type: ignore[attr-defined]
         exc.add_note(f"send_many: {report}")
         return exc
+
+
+def _index(job: Job) -> int:
+    return job.index
 
 
 def _rejection(index: int, request_id: str, error: BaseException) -> Rejection:
@@ -226,6 +247,7 @@ def send_all(
                 except BaseException as exc:  # the record's outcome, whatever it is
                     error = exc
                 with state.lock:
+                    del state.running[job.index]
                     ledger.settled(job, error)
         finally:
             with state.lock:
@@ -246,7 +268,7 @@ def send_all(
             while state.live:
                 state.lock.wait()
         with state.lock:
-            raise ledger.interrupted(exc) from None
+            raise ledger.interrupted(exc, state.running.values()) from None
     if state.broken is not None:
         raise ledger.interrupted(state.broken) from None
     return ledger.finish()
@@ -266,6 +288,7 @@ class _Workers:
         self.source, self.prepare, self.ledger = source, prepare, ledger
         self.lock = threading.Condition()
         self.live = 0  # workers between their start and their end
+        self.running: dict[int, Job] = {}  # taken, not yet settled
         self.done = False
         self.broken: BaseException | None = None  # what reading or preparing raised
 
@@ -288,6 +311,7 @@ class _Workers:
                     self.broken = exc
                     break
                 self.ledger.report.sent += 1
+                self.running[index] = job
                 return job
             self.done = True
             return None
@@ -336,5 +360,5 @@ async def send_all_async(
         settle([t for t in pending if t.done()])
         for task in pending:
             task.cancel()
-        raise ledger.interrupted(exc) from None
+        raise ledger.interrupted(exc, pending.values()) from None
     return ledger.finish()

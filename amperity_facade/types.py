@@ -4,8 +4,8 @@
 
 These are the generated models of `amperity_api.models` (and its `Unset` sentinel) under a
 public name that does not depend on the generated package's layout, and the facade's own
-results of sending (`Receipt`, `SendReport`, `Rejection`, `EventOutcome`). Importing this module
-imports the generated models; `import amperity_facade` alone does not.
+results of sending (`Receipt`, `SendReport`, `Rejection`, `InFlight`, `EventOutcome`).
+Importing this module imports the generated models; `import amperity_facade` alone does not.
 """
 
 # Every model the generator writes, whatever `make spec` brings: a model the vendor adds is
@@ -15,7 +15,16 @@ from amperity_api.models import __all__ as _models
 from amperity_api.types import UNSET, Unset
 
 # The facade's own result types (the write side: receipts and send reports).
-from ._sending import Rejection, SendReport
+from ._sending import InFlight, Rejection, SendReport
 from ._streams import EventOutcome, Receipt
 
-__all__ = [*_models, "UNSET", "EventOutcome", "Receipt", "Rejection", "SendReport", "Unset"]
+__all__ = [
+    *_models,
+    "UNSET",
+    "EventOutcome",
+    "InFlight",
+    "Receipt",
+    "Rejection",
+    "SendReport",
+    "Unset",
+]

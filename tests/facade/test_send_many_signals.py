@@ -62,6 +62,7 @@ def test_one_signal_waits_for_the_records_in_flight_and_reports_exactly() -> Non
     assert len(stored) == len(set(stored)) == report.accepted_count
     # nothing in flight was left behind: everything sent is settled
     assert report.settled_through == report.sent and report.accepted_beyond == []
+    assert report.in_flight == []
     assert sorted(stored) == [i for i in range(report.sent) if report.accepted(i)]
 
 
@@ -77,3 +78,7 @@ def test_a_second_signal_stops_waiting_and_the_report_stays_as_it_was() -> None:
     time.sleep(1.8)  # the abandoned worker finishes and settles in the ledger, not here
     assert SLOW in stored_numbers(stream)
     assert (report.accepted_count, report.settled_through, report.accepted_beyond) == before
+    # the abandoned record is named with the id it went out under, to resend it with
+    (slow_id,) = [rid for rid, body in stream.stored if body["n"] == SLOW]
+    assert [(f.index, f.request_id) for f in report.in_flight] == [(SLOW, slow_id)]
+    assert "in flight" in str(report)
