@@ -26,7 +26,7 @@ def test_the_documented_imports_work() -> None:
 
 
 def test_types_reexport_every_generated_model() -> None:
-    ours = {"Unset", "UNSET", "Receipt", "SendReport", "Rejection", "EventOutcome"}
+    ours = {"Unset", "UNSET", "Receipt", "SendReport", "Rejection", "InFlight", "EventOutcome"}
     assert set(amperity_api.models.__all__) | ours == set(types.__all__)
     for name in amperity_api.models.__all__:
         assert getattr(types, name) is getattr(amperity_api.models, name)
