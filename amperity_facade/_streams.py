@@ -13,7 +13,6 @@ same id, so downstream can tell a duplicate from a second record.
 from __future__ import annotations
 
 import json
-import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ from typing import Any, Literal
 
 import httpx
 
+from . import _records
 from ._families import REALTIME, STREAMING
 from ._operations import Call, Tally, check_id
 from .errors import ConfigurationError
@@ -70,70 +70,24 @@ def check_request_id(request_id: object) -> str:
     return request_id
 
 
-def _unsendable(value: Any, values: set[str]) -> str | None:
-    """Where in a record a value JSON cannot carry sits, or None; the record's values are
-    gathered into `values` on the way. Iterative: records come from anywhere, and a deep
-    one must not raise RecursionError here."""
-    pending: list[tuple[Any, str]] = [(value, "")]
-    while pending:
-        node, where = pending.pop()
-        if isinstance(node, dict):
-            for key, item in node.items():
-                if not isinstance(key, str):
-                    return f"{where} has a key of type {type(key).__name__} (keys must be text)"
-                pending.append((item, f"{where}.{key}" if where else key))
-        elif isinstance(node, list | tuple):
-            pending.extend((item, f"{where}[{i}]") for i, item in enumerate(node))
-        elif isinstance(node, float) and not math.isfinite(node):
-            return f"{where or 'the record'} is {node!r}, which JSON cannot carry"
-        elif not (node is None or isinstance(node, str | int | float | bool)):
-            return f"{where or 'the record'} is a {type(node).__name__}, which JSON cannot carry"
-        elif isinstance(node, str):
-            try:
-                node.encode("utf-8")
-            except UnicodeEncodeError:
-                return f"{where or 'the record'} holds a lone surrogate, which UTF-8 cannot carry"
-            _keep(node, values)
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            _keep(str(node), values, MIN_SHOWN + 1)
-    return None
-
-
-# A record is personal data, and a server may quote it back in an error message. Values
-# this long or longer are cut from what an error carries (shorter ones say too little to
-# be worth making every message unreadable: "yes", "US", 12). Numbers need one more digit.
-MIN_SHOWN = 3
-_XML_VALUES = re.compile(r">([^<]+)<|=\s*\"([^\"]*)\"|=\s*'([^']*)'")
-
-
-def _keep(text: str, values: set[str], shortest: int = MIN_SHOWN) -> None:
-    text = text.strip()
-    if len(text) >= shortest:
-        # As given, and as a server that re-encodes it as JSON would quote it.
-        values.update((text, json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]))
-
-
-def _xml_values(data: bytes) -> set[str]:
-    values: set[str] = set()
-    for match in _XML_VALUES.finditer(data.decode("utf-8", "replace")):
-        _keep(next(group for group in match.groups() if group is not None), values)
-    return values
-
-
 def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str, tuple[str, ...]]:
     """The body and content type for one record, and the values in it to keep off errors;
     or a ConfigurationError naming the problem."""
-    values: set[str] = set()
     if isinstance(record, Mapping):
-        problem = _unsendable(dict(record), values)
+        copy = dict(record)  # what is checked is what is written, whatever the Mapping does
+        problem, values = _records.inspect(copy, limit)
         if problem is not None:
             raise ConfigurationError(f"{what} field {problem}")
         try:
             data = json.dumps(
-                record, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                copy, ensure_ascii=False, separators=(",", ":"), allow_nan=False
             ).encode("utf-8")
         except RecursionError:
             raise ConfigurationError(f"{what} is nested too deeply to send as JSON") from None
+        except (TypeError, ValueError) as exc:  # no value named: it may be personal
+            raise ConfigurationError(
+                f"{what} cannot be written as JSON ({type(exc).__name__})"
+            ) from None
         media = JSON
     elif isinstance(record, str | bytes):
         data = record.encode("utf-8") if isinstance(record, str) else bytes(record)
@@ -143,6 +97,7 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
                 "send a JSON record as a dict"
             )
         media = XML
+        values = []
     elif isinstance(record, list | tuple):
         raise ConfigurationError(
             f"a {what} must be one JSON object, not a {type(record).__name__}: the API refuses "
@@ -158,7 +113,7 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
     if len(data) > limit:
         raise ConfigurationError(f"the {what} is {len(data):,} bytes, over the limit of {limit:,}")
     if media == XML:
-        values = _xml_values(data)
+        values = _records.xml_values(data)
     return data, media, tuple(values)
 
 

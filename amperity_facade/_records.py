@@ -1,0 +1,134 @@
+"""What a record holds: checked before it is sent, and its values noted to keep off errors.
+
+A record comes from anywhere (a generator over a database, a parsed file, an object graph
+someone built), so the walk is iterative and bounded: no RecursionError on a deep one, no
+endless walk on one that refers to itself, no exponential walk over shared branches (every
+value costs at least a byte of the body, so more values than the byte limit is over it).
+Paths to a problem are built only when there is one: a path string per value would make a
+deep record cost the square of its depth.
+
+Values (text of 3 characters or more, numbers of 4 digits or more) are what a server may
+quote back in an error; `errors.scrub` cuts them, and the forms a server might quote them
+in, from what an error carries. Shorter ones say too little to be worth making every
+message unreadable ("yes", "US", 12).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+MIN_SHOWN = 3
+# json's encoder recurses, and gives up near the interpreter's recursion limit (1,000).
+MAX_DEPTH = 500
+
+Chain = tuple[Any, str | int] | None  # (parent chain, key or index): a path, unbuilt
+
+
+def _path(chain: Chain) -> str:
+    parts: list[str | int] = []
+    while chain is not None:
+        chain, key = chain
+        parts.append(key)
+    text = ""
+    for key in reversed(parts):
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text or "the record"
+
+
+def inspect(record: dict[str, Any], limit: int) -> tuple[str | None, list[str]]:
+    """(what is wrong with `record`, or None; the values in it to keep off errors)."""
+    values: list[str] = []
+    open_: set[int] = set()  # containers on the path to the value being looked at
+    pending: list[Any] = [(record, None, 0)]
+    seen = 0
+    while pending:
+        entry = pending.pop()
+        if isinstance(entry, int):  # every value inside that container has been seen
+            open_.discard(entry)
+            continue
+        node, chain, depth = entry
+        seen += 1
+        if seen > limit:
+            return f"the record holds over {limit:,} values, so its body is over the limit", []
+        if isinstance(node, dict | list | tuple):
+            if id(node) in open_:
+                return f"{_path(chain)} contains itself (a circular reference)", []
+            if depth >= MAX_DEPTH:
+                return f"{_path(chain)} is nested over {MAX_DEPTH} levels deep", []
+            open_.add(id(node))
+            pending.append(id(node))
+            if isinstance(node, dict):
+                for key, item in node.items():
+                    problem = _bad_key(key, chain)
+                    if problem is not None:
+                        return problem, []
+                    pending.append((item, (chain, key), depth + 1))
+            else:
+                pending.extend((item, (chain, i), depth + 1) for i, item in enumerate(node))
+            continue
+        problem = _leaf(node, values)
+        if problem is not None:
+            return f"{_path(chain)} {problem}", []
+    return None, values
+
+
+def _bad_key(key: object, chain: Chain) -> str | None:
+    if not isinstance(key, str):
+        return f"{_path(chain)} has a key of type {type(key).__name__} (keys must be text)"
+    if not _encodable(key):
+        return f"{_path(chain)} has a key with a lone surrogate, which UTF-8 cannot carry"
+    return None
+
+
+def _leaf(node: object, values: list[str]) -> str | None:
+    """What is wrong with one value JSON would write, or None (noting it in `values`)."""
+    if node is None or isinstance(node, bool):
+        return None
+    if isinstance(node, str):
+        if not _encodable(node):
+            return "holds a lone surrogate, which UTF-8 cannot carry"
+        if len(node) >= MIN_SHOWN:
+            values.append(node)
+        return None
+    if isinstance(node, int):
+        try:
+            text = str(node)
+        except ValueError:  # over sys.get_int_max_str_digits()
+            return "is an integer too long to write as text"
+    elif isinstance(node, float):
+        if not math.isfinite(node):
+            return f"is {node!r}, which JSON cannot carry"
+        text = repr(node)
+    else:
+        return f"is a {type(node).__name__}, which JSON cannot carry"
+    if len(text) > MIN_SHOWN:
+        values.append(text)
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_XML_VALUES = re.compile(r"<!\[CDATA\[(.*?)\]\]>|>([^<]+)<|=\s*\"([^\"]*)\"|=\s*'([^']*)'", re.S)
+
+
+def xml_values(data: bytes) -> list[str]:
+    """The text and attribute values of an XML document, as written and as read."""
+    values: list[str] = []
+    for match in _XML_VALUES.finditer(data.decode("utf-8", "replace")):
+        text = next(group for group in match.groups() if group is not None).strip()
+        for form in {text, html.unescape(text)}:
+            if len(form) >= MIN_SHOWN:
+                values.append(form)
+    return values
+
+
+__all__ = ["MAX_DEPTH", "MIN_SHOWN", "inspect", "xml_values"]
