@@ -261,7 +261,7 @@ class BaseClient(Generic[Pool]):
                 status, retry_after, attempt, idempotent=call.idempotent
             )
             if delay is None:
-                raise _scrubbed(call, status_error(response, retry_after))
+                raise _scrubbed(call, status_error(response, retry_after, call.private))
             return self._log_retry(call, f"status {status}", Retry(delay), attempt)
         self._shared.notices.check(call.operation, response)
         try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -229,6 +231,7 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 # Bodies are cut to this many characters before any regex runs over them: error pages can
 # be megabytes, and a pattern over all of it (even a linear one) is wasted work.
 SCAN_LIMIT = 4096
+_HIDDEN = "<redacted>"
 _TITLE = re.compile(r"<title[^>]{0,100}>([^<]{1,200})</title>", re.IGNORECASE)
 # What a browser never shows: comments, and the text of scripts and style sheets (a
 # `<title>` inside them is not the page's). An unclosed one hides the rest of the head.
@@ -264,19 +267,31 @@ def _json_body(response: httpx.Response) -> Any:
         return None
 
 
-def error_details(response: httpx.Response) -> tuple[str, str | None, str | None]:
-    """(message, request_id, trace_id) of an error answer whose body has been read."""
+def _kept(text: str) -> str:
+    return text
+
+
+def error_details(
+    response: httpx.Response,
+    cut: Callable[[str], str] = _kept,
+    early: Callable[[str], str] = _kept,
+) -> tuple[str, str | None, str | None]:
+    """(message, request_id, trace_id) of an error answer whose body has been read; `cut`
+    takes personal values out of the text before it is shortened or reflowed, which would
+    leave part of a value, or a form of it, that no longer matches."""
     message = request_id = trace_id = None
     body = _json_body(response)
     if isinstance(body, dict):
         fields = [body.get(k) for k in ("message", "request_id", "trace_id")]
-        message, request_id, trace_id = (v[:1000] if isinstance(v, str) else None for v in fields)
+        message, request_id, trace_id = (
+            cut(v)[:1000] if isinstance(v, str) else None for v in fields
+        )
     if message is None:
         try:
             text = response.text
         except (ValueError, LookupError):  # an unknown or lying charset
             text = ""
-        message = _excerpt(text)
+        message = cut(_excerpt(early(text)))
         code = str(response.status_code)
         if message.startswith(code):  # "502 Bad Gateway": the status is printed anyway
             message = message[len(code) :].strip()
@@ -288,13 +303,19 @@ def error_details(response: httpx.Response) -> tuple[str, str | None, str | None
     return message, request_id or echoed, trace_id
 
 
-def status_error(response: httpx.Response, retry_after: float | None = None) -> APIStatusError:
-    """Build the right `APIStatusError` subclass for an error answer (body already read)."""
+def status_error(
+    response: httpx.Response, retry_after: float | None = None, private: tuple[str, ...] = ()
+) -> APIStatusError:
+    """Build the right `APIStatusError` subclass for an error answer (body already read),
+    `private` values (the request's personal data) cut from its message."""
     code = response.status_code
     cls = _STATUS_CLASSES.get(code)
     if cls is None:
         cls = InternalServerError if code >= 500 else APIStatusError
-    message, request_id, trace_id = error_details(response)
+    cut = cutter(private) if private else _kept
+    # Before a page is reduced to its text, a mark that does not look like a tag.
+    early = cutter(private, "[redacted]") if private else _kept
+    message, request_id, trace_id = error_details(response, cut, early)
     return cls(
         message,
         response=response,
@@ -302,9 +323,6 @@ def status_error(response: httpx.Response, retry_after: float | None = None) -> 
         trace_id=trace_id,
         retry_after=retry_after,
     )
-
-
-_HIDDEN = "<redacted>"
 
 
 def redacted_request(request: httpx.Request) -> httpx.Request:
@@ -387,15 +405,38 @@ def redact_chain(error: BaseException) -> None:
         current = current.__cause__ or current.__context__
 
 
+def _forms(value: str) -> set[str]:
+    """`value` as a server might quote it back: as sent, with its spaces squeezed (a page
+    shown as text), JSON-escaped (ASCII or not; `/` as `\\/`; `<>&` as Go writes them),
+    HTML-escaped, and each of those JSON-escaped again."""
+    escaped = json.dumps(value)[1:-1]
+    forms = {value, " ".join(value.split()), escaped, json.dumps(value, ensure_ascii=False)[1:-1]}
+    forms |= {form.replace("/", "\\/") for form in forms}
+    forms.add(escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    quoted = html.escape(value)
+    forms |= {quoted, quoted.replace("&#x27;", "&#39;"), html.escape(value, quote=False)}
+    # Quoted once more: a JSON message that holds the record as JSON text, seen in the body.
+    forms |= {json.dumps(form, ensure_ascii=False)[1:-1] for form in forms}
+    return {form for form in forms if form}
+
+
+def cutter(values: Iterable[str], mark: str = _HIDDEN) -> Callable[[str], str]:
+    """A function that cuts `values`, in every form a server might quote them, from text."""
+    ordered = sorted({form for value in values for form in _forms(value)}, key=len, reverse=True)
+
+    def cut(text: str) -> str:
+        for form in ordered:
+            if form in text:
+                text = text.replace(form, mark)
+        return text
+
+    return cut
+
+
 def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
     """Cut `values` (personal data the request carried) from an error, in place: its message,
     and the answer body it keeps, where a server may have echoed them."""
-    ordered = sorted((v for v in values if v), key=len, reverse=True)
-
-    def cut(text: str) -> str:
-        for value in ordered:
-            text = text.replace(value, _HIDDEN)
-        return text
+    cut = cutter(values)
 
     if isinstance(error, APIStatusError):
         error.message = cut(error.message)
@@ -418,3 +459,4 @@ def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
         if text is None or cut(text) != text:
             response._content = b"" if text is None else cut(text).encode("utf-8")
             response.stream = httpx.ByteStream(response._content)
+            response.__dict__.pop("_text", None)  # `.text` is cached once it has been read

@@ -108,3 +108,64 @@ def test_short_values_stay_readable() -> None:
     with client_for(stream) as client, pytest.raises(errors.BadRequestError) as caught:
         client.streams.send(STREAM, {"country": "US", "email": EMAIL})
     assert "country US is unknown" in str(caught.value)
+
+
+def refusing(render: Any, content_type: str = "text/html") -> Stream:
+    """Answers 400 with `render(record)` as the body: how a server quotes the record."""
+
+    def answer(n: int, request: httpx.Request) -> httpx.Response:
+        record = json.loads(request.content) if request.content.startswith(b"{") else None
+        body = render(record if record is not None else request.content.decode())
+        return httpx.Response(400, content=body.encode(), headers={"content-type": content_type})
+
+    return Stream(answer)
+
+
+SPACED = {"name": "John  Smith", "addr": "12 Main St\nApt 4B"}
+SLASHED = {"dob": "12/05/1980", "site": "x.example/u/alice", "firm": "Smith & Wesson <LLC>"}
+
+
+@pytest.mark.parametrize(
+    "record, render, content_type, secrets",
+    [
+        (  # an HTML page: spaces squeezed, entities decoded, when it is shown
+            SPACED,
+            lambda r: f"<html><body>Invalid: name={r['name']} addr={r['addr']}</body></html>",
+            "text/html",
+            ["John Smith", "John  Smith", "12 Main St Apt 4B", "Apt 4B"],
+        ),
+        (  # PHP's json_encode: `/` as `\/`; Go's: `<>&` as \u003c \u003e \u0026
+            SLASHED,
+            lambda r: json.dumps({"message": "bad: " + json.dumps(r).replace("/", "\\/")})
+            .replace("&", "\\u0026")
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e"),
+            "application/json",
+            ["12/05/1980", "12\\/05\\/1980", "alice", "Smith & Wesson", "Wesson"],
+        ),
+        (  # a value running over the 1,000 characters a message keeps
+            {"email": EMAIL},
+            lambda r: json.dumps({"message": "x" * 990 + r["email"]}),
+            "application/json",
+            ["jane.d", EMAIL],
+        ),
+        (  # XML: entities and CDATA quoted as read
+            "<r><name>O&apos;Brien &amp; Sons</name><ssn><![CDATA[123-45-6789]]></ssn></r>",
+            lambda r: "bad: O'Brien & Sons, 123-45-6789",
+            "text/plain",
+            ["O'Brien & Sons", "123-45-6789"],
+        ),
+    ],
+    ids=["squeezed", "escaped", "cut-short", "xml"],
+)
+def test_a_value_quoted_in_another_form_is_cut_too(
+    record: Any, render: Any, content_type: str, secrets: list[str]
+) -> None:
+    with (
+        client_for(refusing(render, content_type)) as client,
+        pytest.raises(errors.BadRequestError) as caught,
+    ):
+        client.streams.send(STREAM, record)
+    text = shown(caught.value)
+    for secret in secrets:
+        assert secret not in text, (secret, text)
