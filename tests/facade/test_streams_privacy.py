@@ -136,10 +136,12 @@ SLASHED = {"dob": "12/05/1980", "site": "x.example/u/alice", "firm": "Smith & We
         ),
         (  # PHP's json_encode: `/` as `\/`; Go's: `<>&` as \u003c \u003e \u0026
             SLASHED,
-            lambda r: json.dumps({"message": "bad: " + json.dumps(r).replace("/", "\\/")})
-            .replace("&", "\\u0026")
-            .replace("<", "\\u003c")
-            .replace(">", "\\u003e"),
+            lambda r: (
+                json.dumps({"message": "bad: " + json.dumps(r).replace("/", "\\/")})
+                .replace("&", "\\u0026")
+                .replace("<", "\\u003c")
+                .replace(">", "\\u003e")
+            ),
             "application/json",
             ["12/05/1980", "12\\/05\\/1980", "alice", "Smith & Wesson", "Wesson"],
         ),
