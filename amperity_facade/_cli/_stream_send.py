@@ -54,6 +54,11 @@ class Input:
             else:
                 self.bad.append(number)
                 self.reject(number, None, None, row[1], row[0])
+        # Every record is handed out: what is left is answering those in flight, which a
+        # signal would wait for anyway. From here the outcome is a complete send, and a
+        # signal must not turn it into "interrupted", least of all in the instant between
+        # the library's return and ours, where no report could say what was sent.
+        settle()
 
     def _lines(self) -> Iterator[str | bytes]:
         """The input's lines, decoded; a line that is not UTF-8 stays bytes (a JSON Lines
@@ -81,6 +86,9 @@ class Input:
                 value = json.loads(text)
             except ValueError:
                 yield (text, "not JSON")
+                continue
+            except RecursionError:
+                yield (text[:200], "not JSON this program can read (nested too deeply)")
                 continue
             yield value if isinstance(value, dict) else (text, "not a JSON object")
 

@@ -205,3 +205,42 @@ def test_records_the_api_refuses_reach_the_rejects_file_with_their_numbers(
     refused = sorted(line["record"] for line in lines if line["status"] == 400)
     assert len(refused) == 3 and {line["record"] for line in lines} == {2, *refused}
     assert sorted([*stored(fake), *refused]) == [n for n in range(1, 13) if n != 2]
+
+
+def test_lines_the_library_would_refuse_go_to_the_rejects_file_and_the_send_goes_on(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    deep = '{"a":' + "[" * 100_000 + "]" * 100_000 + "}"
+    source = jsonl(tmp_path / "in.jsonl", 12, {5: deep, 8: '{"\\ud800x": "v"}'})
+    rejects = tmp_path / "rejects.jsonl"
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
+    assert done.code == 1, done.err
+    assert stored(fake) == [n for n in range(1, 13) if n not in (5, 8)]
+    lines = [json.loads(text) for text in rejects.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["record"] for line in lines) == [5, 8]
+    assert any("nested too deeply" in line["message"] for line in lines)
+    assert any("lone surrogate" in line["message"] for line in lines)
+
+
+def test_a_signal_as_the_library_returns_does_not_hide_that_all_were_sent(
+    run: Run,
+    env: pytest.MonkeyPatch,
+    fake: FakeAmperity,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from amperity_facade import _sending
+
+    finish = _sending.Ledger.finish
+
+    def signalled(self: Any) -> Any:
+        report = finish(self)
+        signal.raise_signal(signal.SIGINT)  # after the report is made, before it is returned
+        return report
+
+    monkeypatch.setattr(_sending.Ledger, "finish", signalled)
+    source = jsonl(tmp_path / "in.jsonl", 40)
+    done = run("streams", "send", STREAM, "--file", str(source), "--concurrency", "4")
+    assert done.code == 0, done.err
+    assert "sent 40 records" in done.err + done.out
+    assert stored(fake) == list(range(1, 41))
