@@ -13,7 +13,7 @@ re-exported by `amperity_facade.types` (which, unlike this package, imports them
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import errors
+from . import _logs, errors
 from ._pagination import Page
 from ._redis import RedisRateLimiter
 from ._retry import RetryPolicy
@@ -25,6 +25,7 @@ from .errors import AmperityDeprecationWarning
 # A library never decides where its log lines go: without this, retry warnings would reach
 # the stderr of applications that configured no logging, through logging's last resort.
 logging.getLogger("amperity_facade").addHandler(logging.NullHandler())
+_logs.install()
 
 if TYPE_CHECKING:
     from ._async.client import AsyncAmperity

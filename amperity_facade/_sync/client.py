@@ -19,6 +19,7 @@ from .._base import BaseClient, Retry, Shared
 from .._body import release
 from .._config import Options
 from .._dates import Moment
+from .._logs import PRIVATE
 from .._operations import Call, PageSource
 from .._redis import RedisRateLimiter
 from .._retry import RetryPolicy
@@ -139,10 +140,13 @@ class Amperity(BaseClient[httpx.BaseTransport]):
             outcome: T | Retry
             record = self._attempt(attempt)
             failure: Exception | None = None
+            private = PRIVATE.set(call.private)  # cut from httpx's own log lines
             try:
                 response = self._http.request(**self._request(call, record))
             except Exception as exc:
                 failure = exc
+            finally:
+                PRIVATE.reset(private)
             # Settled outside the handler: an error raised there would keep `failure` (and
             # what it holds, a token answer's body) as its __context__.
             if failure is not None:
