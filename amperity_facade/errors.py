@@ -387,6 +387,7 @@ def _is_read(response: httpx.Response) -> bool:
 
 
 _UNPARSABLE = "the server's answer is not valid HTTP/1.1 (its bytes are not shown)"
+_QUOTES_BYTES = re.compile(r"\bb'|\bb\"|bytearray\(")
 
 
 def redact_chain(error: BaseException) -> None:
@@ -398,7 +399,9 @@ def redact_chain(error: BaseException) -> None:
         if isinstance(current, httpx.RequestError):
             with contextlib.suppress(RuntimeError):  # raised without a request
                 current.request = redacted_request(current.request)
-        if type(current).__name__.endswith("ProtocolError"):
+        if type(current).__name__.endswith("ProtocolError") and _QUOTES_BYTES.search(
+            str(current)
+        ):
             # httpx's, httpcore's and h11's quote the bytes they could not parse, which
             # can be the rest of an earlier answer: another request's echoed record.
             current.args = (_UNPARSABLE,)

@@ -158,3 +158,17 @@ def test_events_dropped_with_a_body_do_not_poison_the_next_event(
     with client(server, retries=3) as amperity:
         outcomes = [amperity.realtime.send_event("esm-1", record(n)) for n in range(4)]
     assert outcomes == ["dropped"] * 4
+
+
+def test_a_connection_closed_without_an_answer_says_so(
+    server_for: Callable[[Answer], KeepAliveServer],
+) -> None:
+    """Only the messages that quote bytes lose them: this one says what happened."""
+
+    def hang_up(number: int, body: bytes) -> bytes:
+        raise OSError("read the request, then close without an answer")
+
+    server = server_for(hang_up)
+    with client(server, retries=0) as amperity, pytest.raises(errors.APIConnectionError) as caught:
+        amperity.streams.send(STREAM, record(1))
+    assert "without sending a response" in str(caught.value), str(caught.value)
