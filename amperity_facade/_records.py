@@ -28,6 +28,7 @@ Chain = tuple[Any, str | int] | None  # (parent chain, key or index): a path, un
 
 
 def _path(chain: Chain) -> str:
+    """`items[2].price`; the middle of a very long one left out. Empty for the record."""
     parts: list[str | int] = []
     while chain is not None:
         chain, key = chain
@@ -35,11 +36,20 @@ def _path(chain: Chain) -> str:
     text = ""
     for key in reversed(parts):
         text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-    return text or "the record"
+    return text if len(text) <= 120 else f"{text[:80]}...{text[-37:]}"
 
 
-def inspect(record: dict[str, Any], limit: int) -> tuple[str | None, list[str]]:
-    """(what is wrong with `record`, or None; the values in it to keep off errors)."""
+def problem_in(what: str, path: str, problem: str) -> str:
+    """`record field items[2].price is a Decimal`, or `the record has a key of type int`."""
+    return f"{what} field {path} {problem}" if path else f"the {what} {problem}"
+
+
+Problem = tuple[str, str] | None  # (where, what is wrong there)
+
+
+def inspect(record: dict[str, Any], limit: int) -> tuple[Problem, list[str]]:
+    """(where and what is wrong with `record`, or None; the values in it to keep off
+    errors)."""
     values: list[str] = []
     open_: set[int] = set()  # containers on the path to the value being looked at
     pending: list[Any] = [(record, None, 0)]
@@ -52,34 +62,34 @@ def inspect(record: dict[str, Any], limit: int) -> tuple[str | None, list[str]]:
         node, chain, depth = entry
         seen += 1
         if seen > limit:
-            return f"the record holds over {limit:,} values, so its body is over the limit", []
+            return ("", f"holds over {limit:,} values, so its body is over the limit"), []
         if isinstance(node, dict | list | tuple):
             if id(node) in open_:
-                return f"{_path(chain)} contains itself (a circular reference)", []
+                return (_path(chain), "contains itself (a circular reference)"), []
             if depth >= MAX_DEPTH:
-                return f"{_path(chain)} is nested over {MAX_DEPTH} levels deep", []
+                return (_path(chain), f"is nested over {MAX_DEPTH} levels deep"), []
             open_.add(id(node))
             pending.append(id(node))
             if isinstance(node, dict):
                 for key, item in node.items():
-                    problem = _bad_key(key, chain)
-                    if problem is not None:
-                        return problem, []
+                    bad = _bad_key(key, chain)
+                    if bad is not None:
+                        return bad, []
                     pending.append((item, (chain, key), depth + 1))
             else:
                 pending.extend((item, (chain, i), depth + 1) for i, item in enumerate(node))
             continue
-        problem = _leaf(node, values)
-        if problem is not None:
-            return f"{_path(chain)} {problem}", []
+        wrong = _leaf(node, values)
+        if wrong is not None:
+            return (_path(chain), wrong), []
     return None, values
 
 
-def _bad_key(key: object, chain: Chain) -> str | None:
+def _bad_key(key: object, chain: Chain) -> Problem:
     if not isinstance(key, str):
-        return f"{_path(chain)} has a key of type {type(key).__name__} (keys must be text)"
+        return _path(chain), f"has a key of type {type(key).__name__} (keys must be text)"
     if not _encodable(key):
-        return f"{_path(chain)} has a key with a lone surrogate, which UTF-8 cannot carry"
+        return _path(chain), "has a key with a lone surrogate, which UTF-8 cannot carry"
     return None
 
 
@@ -131,4 +141,4 @@ def xml_values(data: bytes) -> list[str]:
     return values
 
 
-__all__ = ["MAX_DEPTH", "MIN_SHOWN", "inspect", "xml_values"]
+__all__ = ["MAX_DEPTH", "MIN_SHOWN", "inspect", "problem_in", "xml_values"]

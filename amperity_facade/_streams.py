@@ -77,7 +77,7 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
         copy = dict(record)  # what is checked is what is written, whatever the Mapping does
         problem, values = _records.inspect(copy, limit)
         if problem is not None:
-            raise ConfigurationError(f"{what} field {problem}")
+            raise ConfigurationError(_records.problem_in(what, *problem))
         try:
             data = json.dumps(
                 copy, ensure_ascii=False, separators=(",", ":"), allow_nan=False
@@ -90,7 +90,12 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
             ) from None
         media = JSON
     elif isinstance(record, str | bytes):
-        data = record.encode("utf-8") if isinstance(record, str) else bytes(record)
+        try:
+            data = record.encode("utf-8") if isinstance(record, str) else bytes(record)
+        except UnicodeEncodeError:
+            raise ConfigurationError(
+                f"the {what} holds a lone surrogate, which UTF-8 cannot carry"
+            ) from None
         if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             raise ConfigurationError(
                 f"a text {what} is sent as an XML document and must start with '<'; "

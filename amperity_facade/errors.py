@@ -399,9 +399,7 @@ def redact_chain(error: BaseException) -> None:
         if isinstance(current, httpx.RequestError):
             with contextlib.suppress(RuntimeError):  # raised without a request
                 current.request = redacted_request(current.request)
-        if type(current).__name__.endswith("ProtocolError") and _QUOTES_BYTES.search(
-            str(current)
-        ):
+        if type(current).__name__.endswith("ProtocolError") and _QUOTES_BYTES.search(str(current)):
             # httpx's, httpcore's and h11's quote the bytes they could not parse, which
             # can be the rest of an earlier answer: another request's echoed record.
             current.args = (_UNPARSABLE,)

@@ -99,3 +99,25 @@ def test_in_collect_mode_a_hard_record_is_one_rejection_not_the_end_of_the_run()
         report = client.streams.send_many(STREAM, records, on_error="collect")
     assert [r.index for r in report.rejected] == [5, 9]
     assert report.accepted_count == len(stream.stored) == 18
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({1: 2}, "the record has a key of type int (keys must be text)"),
+        ({"\ud800": 1}, "the record has a key with a lone surrogate, which UTF-8 cannot carry"),
+        ("<a>\ud800</a>", "the record holds a lone surrogate, which UTF-8 cannot carry"),
+        ({"a": {"b": [1, {2}]}}, "record field a.b[1] is a set, which JSON cannot carry"),
+    ],
+)
+def test_messages_read_as_sentences(record: Any, message: str) -> None:
+    with client_for(Stream()) as client, pytest.raises(errors.ConfigurationError) as caught:
+        client.streams.send(STREAM, record)
+    assert str(caught.value) == message
+
+
+def test_a_long_path_is_shown_with_its_middle_left_out() -> None:
+    with client_for(Stream()) as client, pytest.raises(errors.ConfigurationError) as caught:
+        client.streams.send(STREAM, deep(600))
+    text = str(caught.value)
+    assert len(text) < 200 and "..." in text and text.endswith("nested over 500 levels deep")
