@@ -45,6 +45,10 @@ class Job:
     request_id: str
 
 
+# Answers that every record would get (the credentials are refused): they stop a run
+# whatever on_error says, rather than send a million records to a million 401s.
+FATAL = frozenset({401, 403})
+
 # Answers after which the record may still have been stored: no answer at all, or a server
 # failure that says nothing of what happened before it (503 says it was not recorded).
 UNKNOWN_FATE = frozenset({500, 502, 504})
@@ -77,7 +81,19 @@ class InFlight:
 
 @dataclass
 class SendReport:
-    """What `send_many` did; complete when it returns, exact when it is interrupted."""
+    """What `send_many` did; complete when it returns, exact when it is interrupted.
+
+    sent: records sent to the API (one refused before sending is only in `rejected`).
+    accepted_count: records the API accepted (202: durably queued).
+    rejected: a `Rejection` for each record refused, by the API or before sending, by index.
+    retried: retries made, over all records.
+    settled_through: every record with an index below it is settled: accepted unless in
+        `rejected`. Indexes count the records of the iterable from 0.
+    accepted_beyond: records at or above `settled_through` known to be accepted.
+    interrupted: the run ended early (a signal, a cancellation, the iterable raising).
+    in_flight: records in flight when it stopped waiting for them (a second Ctrl-C, a
+        cancellation): they may have arrived; resend them under their request ids.
+    """
 
     sent: int = 0
     accepted_count: int = 0
@@ -136,11 +152,11 @@ class Ledger:
         self.report = SendReport()
         self.on_error = on_error
         self._above: set[int] = set()  # settled indexes above the watermark
-        self.failure: BaseException | None = None
+        self.failure: Rejection | None = None  # the rejection that stops the run
 
     def refused(self, index: int, error: ConfigurationError) -> None:
-        """A record refused before any request (not an object, too large, ...)."""
-        self.report.sent += 1
+        """A record refused before any request (not an object, too large, ...): rejected,
+        not sent."""
         self._settle(index, "", error)
 
     def settled(self, job: Job, error: BaseException | None) -> None:
@@ -156,9 +172,10 @@ class Ledger:
             if index > report.settled_through:
                 report.accepted_beyond.append(index)
         else:
-            report.rejected.append(_rejection(index, request_id, error))
-            if self.on_error == "raise" and self.failure is None:
-                self.failure = error
+            rejection = _rejection(index, request_id, error)
+            report.rejected.append(rejection)
+            if self.failure is None and (self.on_error == "raise" or rejection.status in FATAL):
+                self.failure = rejection
         self._above.add(index)
         while report.settled_through in self._above:
             self._above.discard(report.settled_through)
@@ -175,11 +192,13 @@ class Ledger:
     def finish(self) -> SendReport:
         report = self.report
         report.rejected.sort(key=lambda r: r.index)
-        if self.failure is not None:
-            first = report.rejected[0]
+        failure = self.failure
+        if failure is not None:
+            why = f"{failure.status}: {failure.message}" if failure.status else failure.message
+            stop = "the API refuses these credentials" if failure.status in FATAL else "stopped"
             raise SendError(
-                f"record {first.index} was rejected ({first.message}); stopped after "
-                f"{report.accepted_count:,} accepted: {report}",
+                f"the record at index {failure.index} (counting from 0) was rejected ({why}); "
+                f"{stop}: {report}",
                 report,
             )
         return report

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import heapq
 import json
 import os
 import sys
@@ -22,6 +23,8 @@ from argparse import Namespace
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .._sending import FATAL
+from ..errors import SendError
 from ._commands import open_client, say
 from ._output import CliError
 from ._signals import settle
@@ -167,14 +170,30 @@ def send(args: Namespace) -> int:
             rejects.close()
     if source.progress:
         sys.stderr.write("\r")
+    say(_summary(args, source, report))
+    return 1 if source.bad or report.rejected else 0
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _summary(args: Namespace, source: Input, report: Any) -> str:
+    """`48 records accepted by is-...; 2 rejected (records 7, 20), written to r.jsonl`."""
+    text = f"{_count(report.accepted_count, 'record', 'records')} accepted by {args.stream}"
     refused = len(source.bad) + len(report.rejected)
-    say(
-        f"sent {report.accepted_count:,} records to {args.stream}"
-        + (f"; {refused:,} rejected" if refused else "")
-        + (f" (written to {args.rejects})" if refused and args.rejects else "")
-        + (f"; {report.retried:,} retries" if report.retried else "")
-    )
-    return 1 if refused else 0
+    if refused:
+        numbers = [*source.bad, *(source.number_of(r.index) for r in report.rejected)]
+        first = ", ".join(str(n) for n in heapq.nsmallest(5, numbers))
+        text += f"; {refused:,} rejected ({'record' if refused == 1 else 'records'} {first}"
+        text += ", ...)" if refused > 5 else ")"
+        if args.rejects:
+            text += f", written to {args.rejects}"
+        else:
+            text += "; --rejects FILE keeps each with its reason"
+    if report.retried:
+        text += f"; {_count(report.retried, 'retry', 'retries')}"
+    return text
 
 
 def _send(args: Namespace, source: Input) -> Any:
@@ -185,14 +204,29 @@ def _send(args: Namespace, source: Input) -> Any:
             )
         except BaseException as exc:
             partial = getattr(exc, "report", None)
-            if partial is not None:
-                _record_rejects(source, partial)
-                # In input record numbers only: the library's note counts from 0 in this run.
-                exc.__notes__ = [_resume(source, partial)]
+            if partial is None:
+                raise
+            _record_rejects(source, partial)
+            # In input record numbers only: the library's note counts from 0 in this run.
+            note = _resume(source, partial)
+            if isinstance(exc, SendError):  # stopped by refused credentials (401, 403)
+                raise _stopped(source, partial, note) from None
+            exc.__notes__ = [note]
             raise
         settle()  # every record is settled: from here a signal would only hide that
         _record_rejects(source, report)
         return report
+
+
+def _stopped(source: Input, report: Any, note: str) -> CliError:
+    first = next(r for r in report.rejected if r.status in FATAL)
+    error = CliError(
+        f"the API refused record {source.number_of(first.index):,} ({first.status}: "
+        f"{first.message}) and would refuse every other: check the credentials and tenant",
+        1,
+    )
+    error.add_note(note)
+    return error
 
 
 def _record_rejects(source: Input, report: Any) -> None:

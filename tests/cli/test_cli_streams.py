@@ -42,7 +42,7 @@ def test_a_file_is_sent_and_its_bad_lines_are_rejected_with_their_numbers(
     rejects = tmp_path / "rejects.jsonl"
     done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
     assert done.code == 1, done.err
-    assert "sent 48 records to is-cli0001; 2 rejected" in done.err
+    assert "48 records accepted by is-cli0001; 2 rejected (records 7, 20), written to" in done.err
     assert stored(fake) == [n for n in range(1, 51) if n not in (7, 20)]
     lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
     assert [(r["record"], r["message"]) for r in lines] == [
@@ -179,7 +179,7 @@ def test_a_signal_after_the_last_record_does_not_hide_that_all_were_sent(
     source = jsonl(tmp_path / "in.jsonl", 30)
     done = run("streams", "send", STREAM, "--file", str(source))
     assert done.code == 0, done.err
-    assert "sent 30 records" in done.err + done.out
+    assert "30 records accepted" in done.err + done.out
     assert stored(fake) == list(range(1, 31))
 
 
@@ -242,5 +242,29 @@ def test_a_signal_as_the_library_returns_does_not_hide_that_all_were_sent(
     source = jsonl(tmp_path / "in.jsonl", 40)
     done = run("streams", "send", STREAM, "--file", str(source), "--concurrency", "4")
     assert done.code == 0, done.err
-    assert "sent 40 records" in done.err + done.out
+    assert "40 records accepted" in done.err + done.out
     assert stored(fake) == list(range(1, 41))
+
+
+def test_refused_credentials_stop_the_send_at_once(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    env.setenv("AMPERITY_TOKEN", "not-the-token")
+    source = jsonl(tmp_path / "in.jsonl", 600)
+    done = run("streams", "send", STREAM, "--file", str(source), "--concurrency", "4")
+    assert done.code == 1
+    assert "the API refused record" in done.err and "401" in done.err, done.err
+    assert "resume with --skip" in done.err or "rerun from the start" in done.err
+    assert "counting from 0" not in done.err  # input record numbers only
+    assert fake.count(operation="post-stream-data") < 50
+
+
+def test_without_a_rejects_file_the_summary_names_the_rejected_records(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 9, {2: "bad", 6: "[1]"})
+    done = run("streams", "send", STREAM, "--file", str(source))
+    assert done.code == 1
+    assert "7 records accepted by is-cli0001; 2 rejected (records 2, 6); --rejects FILE" in (
+        done.err
+    ), done.err

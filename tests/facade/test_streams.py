@@ -421,3 +421,23 @@ def test_async_send_many_lets_records_in_flight_finish_when_the_records_fail() -
     report = asyncio.run(run())
     assert sorted(stored) == list(range(10))
     assert report.settled_through == report.accepted_count == 10
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_credentials_stop_even_a_collecting_run(status: int) -> None:
+    stream = Stream(lambda n, r: httpx.Response(status, json={"message": "who are you"}))
+    with client_for(stream) as client, pytest.raises(SendError) as caught:
+        client.streams.send_many(STREAM, records(10_000), concurrency=4, on_error="collect")
+    report = caught.value.report
+    assert len(stream.requests) < 50  # not ten thousand refusals
+    assert report.accepted_count == 0 and all(r.status == status for r in report.rejected)
+    assert "refuses these credentials" in str(caught.value)
+    assert "index" in str(caught.value) and "counting from 0" in str(caught.value)
+
+
+def test_records_refused_before_sending_are_rejected_not_sent() -> None:
+    stream = Stream()
+    with client_for(stream) as client:
+        report = client.streams.send_many(STREAM, [{"a": 1}, [1], {"b": 2}], on_error="collect")
+    assert report.sent == len(stream.requests) == 2
+    assert [r.index for r in report.rejected] == [1] and report.accepted_count == 2
