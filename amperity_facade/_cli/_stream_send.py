@@ -18,6 +18,7 @@ import csv
 import heapq
 import json
 import os
+import stat
 import sys
 from argparse import Namespace
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ class Input:
         self.bad: list[int] = []  # input numbers of lines that were not records
         self.read = 0
         self.progress = sys.stderr.isatty()
+        self.rows = 0  # CSV rows read, skipped ones included
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         rows = self._rows()
@@ -76,7 +78,7 @@ class Input:
 
     def _rows(self) -> Iterator[dict[str, Any] | tuple[str, str]]:
         if self.fmt == "csv":
-            yield from csv.DictReader(_utf8_only(self._lines()))
+            yield from self._csv_rows()
             return
         for line in self._lines():
             if isinstance(line, bytes):
@@ -94,6 +96,33 @@ class Input:
                 yield (text[:200], "not JSON this program can read (nested too deeply)")
                 continue
             yield value if isinstance(value, dict) else (text, "not a JSON object")
+
+    def _csv_rows(self) -> Iterator[dict[str, Any] | tuple[str, str]]:
+        """Each row under the header as an object of strings; a row with more or fewer
+        fields than the header is set aside (no field is made up, none dropped)."""
+        rows = csv.reader(self._csv_lines())
+        header = next(rows, None)
+        for row in rows:
+            if not row:  # a blank line
+                continue
+            self.rows += 1
+            if header is not None and len(row) == len(header):
+                yield dict(zip(header, row, strict=True))
+            else:
+                fields = len(header or ())
+                has = _count(len(row), "field", "fields")
+                yield (",".join(row), f"has {has}, the header has {fields}")
+
+    def _csv_lines(self) -> Iterator[str]:
+        """A CSV row can span lines, so a line that is not UTF-8 cannot be set aside alone:
+        the send stops there, and says how far it got."""
+        for number, line in enumerate(self._lines(), 1):
+            if isinstance(line, bytes):
+                raise CliError(
+                    f"record {self.rows + 1:,} of --file (line {number:,}) is not UTF-8 text",
+                    1,
+                )
+            yield line
 
     def number_of(self, index: int) -> int:
         """The input record number of the library's `index`-th record (0-based)."""
@@ -118,15 +147,6 @@ class Input:
         self.rejects.flush()
 
 
-def _utf8_only(lines: Iterator[str | bytes]) -> Iterator[str]:
-    """A CSV row can span lines, so a line that is not UTF-8 cannot be set aside alone: the
-    send stops there, and says how far it got."""
-    for number, line in enumerate(lines, 1):
-        if isinstance(line, bytes):
-            raise CliError(f"line {number:,} of --file is not UTF-8 text", 1)
-        yield line
-
-
 def _open_input(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
@@ -139,9 +159,15 @@ def _open_input(path: str) -> IO[bytes]:
 def _open_rejects(path: str | None) -> IO[str] | None:
     if path is None:
         return None
+    fd = -1
     try:  # rejected records are the caller's data, maybe personal: only they may read them
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode) and mode & 0o077:
+            os.fchmod(fd, 0o600)  # an existing file others could read: not any more
     except OSError as exc:
+        if fd >= 0:
+            os.close(fd)
         raise CliError(f"cannot write --rejects {path}: {exc.strerror or exc}", 2) from None
     return os.fdopen(fd, "a", encoding="utf-8")
 
@@ -234,9 +260,8 @@ def _record_rejects(source: Input, report: Any) -> None:
         message = rejection.message
         if rejection.may_have_arrived:  # resend it under this request id, not a new one
             message += " (it may have arrived: resend it with the same request_id)"
-        source.reject(
-            source.number_of(rejection.index), rejection.request_id, rejection.status, message, None
-        )
+        number, request_id = source.number_of(rejection.index), rejection.request_id or None
+        source.reject(number, request_id, rejection.status, message, None)
 
 
 def _resume(source: Input, report: Any) -> str:

@@ -153,7 +153,8 @@ def test_a_csv_line_that_is_not_utf8_stops_the_send_and_says_where_to_resume(
     source.write_bytes(b"\n".join(rows) + b"\n")
     done = run("streams", "send", STREAM, "--file", str(source), "--concurrency", "3")
     assert done.code == 1
-    assert "line 26 of --file is not UTF-8 text" in done.err and "Traceback" not in done.err
+    assert "record 25 of --file (line 26) is not UTF-8 text" in done.err
+    assert "Traceback" not in done.err
     assert "resume with --skip 24" in done.err, done.err
     assert sorted(int(record["n"]) for _, record in fake.stream_records(STREAM)) == list(
         range(1, 25)
@@ -268,3 +269,33 @@ def test_without_a_rejects_file_the_summary_names_the_rejected_records(
     assert "7 records accepted by is-cli0001; 2 rejected (records 2, 6); --rejects FILE" in (
         done.err
     ), done.err
+
+
+def test_csv_rows_with_more_or_fewer_fields_than_the_header_are_rejected(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("n,city\n1,Town 1\n2\n\n3,Town 3,extra\n4,Town 4\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
+    assert done.code == 1, done.err
+    sent = sorted((r["n"], r["city"]) for _, r in fake.stream_records(STREAM))
+    assert sent == [("1", "Town 1"), ("4", "Town 4")]  # every value a string, none made up
+    lines = [json.loads(text) for text in rejects.read_text(encoding="utf-8").splitlines()]
+    assert [(line["record"], line["message"]) for line in lines] == [
+        (2, "has 1 field, the header has 2"),
+        (3, "has 3 fields, the header has 2"),
+    ]
+
+
+def test_an_existing_rejects_file_others_could_read_is_made_private(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    rejects = tmp_path / "rejects.jsonl"
+    rejects.write_text('{"record": 1}\n', encoding="utf-8")
+    rejects.chmod(0o644)
+    source = jsonl(tmp_path / "in.jsonl", 5, {3: "bad"})
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects))
+    assert done.code == 1
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    assert rejects.read_text(encoding="utf-8").startswith('{"record": 1}\n')  # appended
