@@ -127,14 +127,17 @@ class SendReport:
         return text
 
 
+MAX_CONCURRENCY = 256
+
+
 def check_concurrency(concurrency: object) -> int:
     if (
         isinstance(concurrency, bool)
         or not isinstance(concurrency, int)
-        or not 1 <= concurrency <= 256
+        or not 1 <= concurrency <= MAX_CONCURRENCY
     ):
         raise ConfigurationError(
-            f"concurrency must be an integer from 1 to 256, got {concurrency!r}"
+            f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}"
         )
     return concurrency
 

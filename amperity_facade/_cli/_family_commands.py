@@ -5,9 +5,11 @@ option conventions (connection options, output options, numbers) stay one set.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from typing import Any
 
+from .._sending import MAX_CONCURRENCY
 from . import _people, _stream_send
 
 Output = Callable[..., None]
@@ -109,8 +111,19 @@ def _streams(root: Any, positive_int: Number, count: Number) -> None:
         choices=_stream_send.INPUT_FORMATS,
         help="default: by the file's extension, else jsonl",
     )
+
+    def concurrency(text: str) -> int:
+        value = positive_int(text)
+        if value > MAX_CONCURRENCY:
+            raise argparse.ArgumentTypeError(f"must be at most {MAX_CONCURRENCY}, got {text}")
+        return value
+
     send.add_argument(
-        "--concurrency", type=positive_int, default=8, metavar="N", help="records in flight (8)"
+        "--concurrency",
+        type=concurrency,
+        default=8,
+        metavar="N",
+        help=f"records in flight, 1 to {MAX_CONCURRENCY} (8)",
     )
     send.add_argument(
         "--rejects", metavar="PATH", help="append what was refused, as JSON Lines (mode 0600)"

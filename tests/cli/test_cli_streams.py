@@ -81,7 +81,9 @@ def test_skip_starts_after_the_records_already_sent(
     assert stored(fake) == list(range(11, 31))
 
 
-@pytest.mark.parametrize("argv", [["--skip", "-1"], ["--concurrency", "0"], ["--file"]])
+@pytest.mark.parametrize(
+    "argv", [["--skip", "-1"], ["--concurrency", "0"], ["--concurrency", "300"], ["--file"]]
+)
 def test_bad_options_are_usage_errors(run: Run, env: pytest.MonkeyPatch, argv: list[str]) -> None:
     assert (
         run("streams", "send", STREAM, *(argv if "--file" in argv else ["--file", "x", *argv])).code
