@@ -20,13 +20,22 @@ outcome: the command reports what it finished.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-__all__ = ["Interrupted", "deferred", "exit_code", "handling_signals", "settle", "settled"]
+__all__ = [
+    "Interrupted",
+    "announcing",
+    "deferred",
+    "exit_code",
+    "handling_signals",
+    "settle",
+    "settled",
+]
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 
@@ -54,6 +63,8 @@ class _State:
     settled = False  # the output is complete: signals no longer interrupt
     active = 0  # nested handling_signals() blocks
     owner = False  # the outermost one runs the process's own command
+    stopping_note: str | None = None  # said when a signal interrupts (see `announcing`)
+    waiting: str | None = None  # said for each signal after that
 
     @classmethod
     def reset(cls) -> None:
@@ -63,13 +74,35 @@ class _State:
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _State.stopping is not None or _State.settled:
-        return  # already on the way out, or nothing left to interrupt
+        _say(_State.waiting)  # already on the way out, or nothing left to interrupt
+        return
     if _State.depth:
         if _State.pending is None:
             _State.pending = signum
         return
     _State.stopping = signum
+    _say(_State.stopping_note)
     raise Interrupted(signum)
+
+
+def _say(line: str | None) -> None:
+    # os.write, not sys.stderr: the handler may run while the main thread is inside a
+    # write to sys.stderr, and its buffer is not reentrant.
+    if line:
+        with contextlib.suppress(OSError):
+            os.write(2, f"\n{line}\n".encode())
+
+
+@contextlib.contextmanager
+def announcing(stopping: str, waiting: str) -> Iterator[None]:
+    """While the block runs, say `stopping` at once when a signal interrupts it, and
+    `waiting` for each later one: a command that finishes what is in flight before it
+    stops must not look hung, nor ignore a second Ctrl-C without a word."""
+    _State.stopping_note, _State.waiting = stopping, waiting
+    try:
+        yield
+    finally:
+        _State.stopping_note = _State.waiting = None
 
 
 def _raise_pending() -> None:

@@ -28,10 +28,12 @@ from .._sending import FATAL
 from ..errors import SendError
 from ._commands import open_client, say
 from ._output import CliError
-from ._signals import settle
+from ._signals import announcing, settle
 
 INPUT_FORMATS = ("jsonl", "csv")
 PROGRESS_EVERY = 1000
+STOPPING = "stopping: waiting for the records in flight to be answered (a second signal is ignored)"
+WAITING = "still waiting for the records in flight to be answered"
 
 
 class Input:
@@ -223,7 +225,7 @@ def _summary(args: Namespace, source: Input, report: Any) -> str:
 
 
 def _send(args: Namespace, source: Input) -> Any:
-    with open_client(args) as client:
+    with open_client(args) as client, announcing(STOPPING, WAITING):
         try:
             report = client.streams.send_many(
                 args.stream, source, concurrency=args.concurrency, on_error="collect"

@@ -121,6 +121,7 @@ def test_an_interrupted_send_resumes_with_skip_and_sends_each_record_once(
         assert process.returncode == 128 + signum, err
         # one numbering, the input's: not the library's own note, counted from 0 in this run
         assert "send_many:" not in err and "this run: " in err, err
+        assert "stopping: waiting for the records in flight" in err  # said at once
         skip = int(err.rsplit("--skip ", 1)[1].split()[0])
         first = stored(fake)
         assert first == list(range(1, len(first) + 1)) or set(range(1, skip + 1)) <= set(first)
