@@ -202,3 +202,18 @@ def test_messages_list_valid_values_in_order() -> None:
         Fault("status", operation="nope")  # type: ignore[arg-type]
     listed = re.findall(r"[a-z-]+", str(caught.value).split("expected one of:")[1])
     assert listed == ALL_OPERATIONS
+
+
+def test_the_readme_names_every_operation_and_fault_kind() -> None:
+    """The README's lists are what a tester reads to aim a fault: none may be missing."""
+    import re
+    import typing
+    from pathlib import Path
+
+    from amperity_facade.testing._faults import FaultKind
+    from amperity_facade.testing._names import OPERATIONS
+
+    readme = Path(__file__).parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z][a-z-]+)`", readme))
+    assert OPERATIONS - named == set()
+    assert set(typing.get_args(FaultKind)) - named == set()
