@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -339,8 +339,21 @@ class _Workers:
             return None
 
 
+async def _numbered(
+    records: Iterable[Any] | AsyncIterable[Any],
+) -> AsyncGenerator[tuple[int, Any], None]:
+    if isinstance(records, AsyncIterable):
+        index = 0
+        async for record in records:
+            yield index, record
+            index += 1
+    else:
+        for numbered in enumerate(records):
+            yield numbered
+
+
 async def send_all_async(
-    records: Iterable[Any],
+    records: Iterable[Any] | AsyncIterable[Any],
     prepare: Callable[[int, Any], Job],
     send: Callable[[Job], Awaitable[Any]],
     concurrency: int,
@@ -358,8 +371,9 @@ async def send_all_async(
             if not task.cancelled():
                 ledger.settled(job, task.exception())
 
+    numbered = _numbered(records)
     try:
-        for index, record in enumerate(records):
+        async for index, record in numbered:
             if ledger.stopping:
                 break
             try:
@@ -372,6 +386,7 @@ async def send_all_async(
                 settle(done)
             ledger.report.sent += 1
             pending[asyncio.ensure_future(send(job))] = job
+        await numbered.aclose()  # ours, closed now rather than by the loop's finalizer
         while pending:
             done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             settle(done)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,6 +36,9 @@ JSON = "application/json"
 XML = "application/xml"
 
 Record = Mapping[str, Any] | str | bytes
+# What send_many reads: any iterable; the async client takes an async one as well.
+Records = Iterable[Record]
+AsyncRecords = Iterable[Record] | AsyncIterable[Record]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@
 
 These are the generated models of `amperity_api.models` (and its `Unset` sentinel) under a
 public name that does not depend on the generated package's layout, and the facade's own
-results of sending (`Receipt`, `SendReport`, `Rejection`, `InFlight`, `EventOutcome`).
+types of sending (`Record`, `Records`, `AsyncRecords`, `OnError`, `Receipt`, `SendReport`,
+`Rejection`, `InFlight`, `EventOutcome`).
 Importing this module imports the generated models; `import amperity_facade` alone does not.
 """
 
@@ -15,15 +16,19 @@ from amperity_api.models import __all__ as _models
 from amperity_api.types import UNSET, Unset
 
 # The facade's own result types (the write side: receipts and send reports).
-from ._sending import InFlight, Rejection, SendReport
-from ._streams import EventOutcome, Receipt
+from ._sending import InFlight, OnError, Rejection, SendReport
+from ._streams import AsyncRecords, EventOutcome, Receipt, Record, Records
 
 __all__ = [
     *_models,
     "UNSET",
     "EventOutcome",
     "InFlight",
+    "OnError",
     "Receipt",
+    "Record",
+    "Records",
+    "AsyncRecords",
     "Rejection",
     "SendReport",
     "Unset",

@@ -16,7 +16,7 @@ from .pagination import Paginator
 from .resource import Resource
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from amperity_api.models import (
         Index,
@@ -144,13 +144,14 @@ class Streams(Resource):
     def send_many(
         self,
         stream_id: str,
-        records: Iterable[_streams.Record],
+        records: _streams.Records,
         *,
         concurrency: int = 8,
         on_error: _sending.OnError = "raise",
     ) -> _sending.SendReport:
-        """Send every record of `records` (any iterable: a generator is read as it goes, in
-        constant memory), at most `concurrency` at a time, within the stream's rate limit.
+        """Send every record of `records` (any iterable, or async iterable with the async
+        client: a generator is read as it goes, in constant memory), at most `concurrency`
+        at a time, within the stream's rate limit.
 
         on_error="raise" stops at the first record rejected (refused by the API, or without
         an answer after every retry): records in flight finish, then SendError carries the
@@ -159,7 +160,9 @@ class Streams(Resource):
         exception, cancellation), the exception carries `.report`: every record below
         `report.settled_through` is accepted unless listed as rejected, and
         `report.accepted(index)` tells a rerun which to skip. A second Ctrl-C stops waiting
-        for the records in flight; they are then left unsettled in the report.
+        for the records in flight (a cancellation does not wait): they are then left
+        unsettled, listed in `report.in_flight` with the request id each went out under.
+        Refused credentials (401, 403) stop the run whatever `on_error` says.
 
         The sync client reads `records` from its sending threads, one record at a time: an
         iterator tied to the thread that made it (a sqlite3 cursor) needs to allow that.

@@ -441,3 +441,19 @@ def test_records_refused_before_sending_are_rejected_not_sent() -> None:
         report = client.streams.send_many(STREAM, [{"a": 1}, [1], {"b": 2}], on_error="collect")
     assert report.sent == len(stream.requests) == 2
     assert [r.index for r in report.rejected] == [1] and report.accepted_count == 2
+
+
+def test_async_send_many_reads_an_async_generator() -> None:
+    async def orders() -> Any:
+        for n in range(30):
+            await asyncio.sleep(0)
+            yield {"n": n}
+
+    async def run() -> Any:
+        async with async_client_for(stream) as client:
+            return await client.streams.send_many(STREAM, orders(), concurrency=4)
+
+    stream = Stream()
+    report = asyncio.run(run())
+    assert report.sent == report.accepted_count == 30
+    assert sorted(body["n"] for _, body in stream.stored) == list(range(30))
