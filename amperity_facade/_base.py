@@ -28,6 +28,7 @@ from ._config import NOT_GIVEN, Options, family_headers, resolve
 from ._families import API_PATH, BASE_PATHS, FAMILIES, FAMILY, PRIVATE_BODY, Family, base_for
 from ._operations import Call
 from ._ratelimit import Limiters
+from ._redaction import redact_chain
 from ._retry import RetryPolicy, parse_retry_after
 from .errors import (
     AmperityDeprecationWarning,
@@ -38,7 +39,6 @@ from .errors import (
     AuthenticationError,
     ClientClosedError,
     ConfigurationError,
-    redact_chain,
     scrub,
     status_error,
 )

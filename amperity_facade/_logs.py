@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 
-from .errors import cutter
+from ._redaction import cutter
 
 # Filters do not reach child loggers, so each logger that writes is named.
 LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")

@@ -203,6 +203,7 @@ class Ledger:
                 f"the record at index {failure.index} (counting from 0) was rejected ({why}); "
                 f"{stop}: {report}",
                 report,
+                failure,
             )
         return report
 

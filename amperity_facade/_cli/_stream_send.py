@@ -24,7 +24,6 @@ from argparse import Namespace
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .._sending import FATAL
 from ..errors import SendError
 from ._commands import open_client, say
 from ._output import CliError
@@ -237,8 +236,8 @@ def _send(args: Namespace, source: Input) -> Any:
             _record_rejects(source, partial)
             # In input record numbers only: the library's note counts from 0 in this run.
             note = _resume(source, partial)
-            if isinstance(exc, SendError):  # stopped by refused credentials (401, 403)
-                raise _stopped(source, partial, note) from None
+            if isinstance(exc, SendError):  # collecting, so: refused credentials (401, 403)
+                raise _stopped(source, exc.rejection, note) from None
             exc.__notes__ = [note]
             raise
         settle()  # every record is settled: from here a signal would only hide that
@@ -246,8 +245,7 @@ def _send(args: Namespace, source: Input) -> Any:
         return report
 
 
-def _stopped(source: Input, report: Any, note: str) -> CliError:
-    first = next(r for r in report.rejected if r.status in FATAL)
+def _stopped(source: Input, first: Any, note: str) -> CliError:
     error = CliError(
         f"the API refused record {source.number_of(first.index):,} ({first.status}: "
         f"{first.message}) and would refuse every other: check the credentials and tenant",

@@ -302,3 +302,10 @@ def test_an_existing_rejects_file_others_could_read_is_made_private(
     assert done.code == 1
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
     assert rejects.read_text(encoding="utf-8").startswith('{"record": 1}\n')  # appended
+
+
+def test_the_cli_bound_on_concurrency_is_the_librarys() -> None:
+    from amperity_facade._cli._family_commands import MAX_CONCURRENCY
+    from amperity_facade._sending import MAX_CONCURRENCY as LIBRARY
+
+    assert MAX_CONCURRENCY == LIBRARY
