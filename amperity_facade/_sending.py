@@ -385,6 +385,8 @@ async def send_all_async(
             while len(pending) >= concurrency:
                 done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 settle(done)
+            if ledger.stopping:  # decided while this one waited for a slot: not sent
+                break
             ledger.report.sent += 1
             pending[asyncio.ensure_future(send(job))] = job
         await numbered.aclose()  # ours, closed now rather than by the loop's finalizer

@@ -22,6 +22,7 @@ import stat
 import sys
 from argparse import Namespace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import IO, Any
 
 from ..errors import SendError
@@ -233,12 +234,19 @@ def _send(args: Namespace, source: Input) -> Any:
             partial = getattr(exc, "report", None)
             if partial is None:
                 raise
+            if isinstance(exc, SendError):  # collecting, so: refused credentials (401, 403)
+                # Not these records' fault: they are resent, not rejected, on the rerun.
+                status = exc.rejection.status
+                unsent = min(r.index for r in partial.rejected if r.status == status)
+                kept = replace(
+                    partial, rejected=[r for r in partial.rejected if r.status != status]
+                )
+                _record_rejects(source, kept)
+                note = _resume(source, partial, unsent, len(kept.rejected))
+                raise _stopped(source, exc.rejection, note) from None
             _record_rejects(source, partial)
             # In input record numbers only: the library's note counts from 0 in this run.
-            note = _resume(source, partial)
-            if isinstance(exc, SendError):  # collecting, so: refused credentials (401, 403)
-                raise _stopped(source, exc.rejection, note) from None
-            exc.__notes__ = [note]
+            exc.__notes__ = [_resume(source, partial)]
             raise
         settle()  # every record is settled: from here a signal would only hide that
         _record_rejects(source, report)
@@ -264,9 +272,19 @@ def _record_rejects(source: Input, report: Any) -> None:
         source.reject(number, request_id, rejection.status, message, None)
 
 
-def _resume(source: Input, report: Any) -> str:
-    skip = source.number_of(report.settled_through) - 1
-    refused = len(source.bad) + len(report.rejected)
+def _resume(
+    source: Input, report: Any, unsettled: int | None = None, rejected: int | None = None
+) -> str:
+    """Where to resume: after the records settled, or before `unsettled` (the first index
+    a rerun must send again) when given; records accepted beyond that point are named.
+    `rejected` counts the rejections kept, when some are to be sent again."""
+    settled = report.settled_through
+    beyond = list(report.accepted_beyond)
+    if unsettled is not None and unsettled < settled:
+        beyond = [i for i in range(unsettled, settled) if report.accepted(i)] + beyond
+        settled = unsettled
+    skip = source.number_of(settled) - 1
+    refused = len(source.bad) + (len(report.rejected) if rejected is None else rejected)
     text = f"this run: {report.accepted_count:,} accepted, {refused:,} rejected; "
     if skip:
         text += (
@@ -274,7 +292,7 @@ def _resume(source: Input, report: Any) -> str:
         )
     else:
         text += "no record is settled: rerun from the start"
-    if report.accepted_beyond:
-        later = ", ".join(str(source.number_of(i)) for i in report.accepted_beyond[:20])
+    if beyond:
+        later = ", ".join(str(source.number_of(i)) for i in beyond[:20])
         text += f" (records {later} were accepted too: a resumed run sends them again)"
     return text

@@ -457,3 +457,16 @@ def test_async_send_many_reads_an_async_generator() -> None:
     report = asyncio.run(run())
     assert report.sent == report.accepted_count == 30
     assert sorted(body["n"] for _, body in stream.stored) == list(range(30))
+
+
+def test_async_send_many_sends_nothing_after_it_decided_to_stop() -> None:
+    stream = Stream(lambda n, r: httpx.Response(400) if n == 10 else httpx.Response(202))
+
+    async def run() -> Any:
+        async with async_client_for(stream) as client:
+            with pytest.raises(SendError) as caught:
+                await client.streams.send_many(STREAM, records(100), concurrency=1)
+            return caught.value.report
+
+    report = asyncio.run(run())
+    assert len(stream.requests) == 10 == report.sent  # as the sync loop: none after the 400
