@@ -104,6 +104,10 @@ class Input:
         fields than the header is set aside (no field is made up, none dropped)."""
         rows = csv.reader(self._csv_lines())
         header = next(rows, None)
+        names = header or []
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # a row would keep one of the values and drop the other without a word
+            raise CliError(f"the CSV header of --file names {', '.join(map(repr, twice))} twice", 1)
         for row in rows:
             if not row:  # a blank line
                 continue
@@ -174,6 +178,11 @@ def _open_rejects(path: str | None) -> IO[str] | None:
     return os.fdopen(fd, "a", encoding="utf-8")
 
 
+def _same_file(one: IO[Any], other: IO[Any]) -> bool:
+    a, b = os.fstat(one.fileno()), os.fstat(other.fileno())
+    return stat.S_ISREG(a.st_mode) and (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
 def _format(args: Namespace) -> str:
     if args.input_format:
         return str(args.input_format)
@@ -185,6 +194,10 @@ def send(args: Namespace) -> int:
     fmt = _format(args)
     rejects = _open_rejects(args.rejects)
     handle = _open_input(args.file)
+    if rejects is not None and _same_file(rejects, handle):
+        handle.close()
+        rejects.close()
+        raise CliError("--rejects names the --file being read: its lines would be read back", 2)
     source = Input(handle, fmt, args.skip or 0, rejects)
     try:
         report = _send(args, source)

@@ -331,3 +331,23 @@ def test_credentials_refused_midway_resume_before_the_first_refused_record(
     later = [n for n in first if n > skip]
     if later:  # accepted while the refused one was in flight: named, to be told apart
         assert f"records {', '.join(map(str, later))} were accepted too" in done.err
+
+
+def test_a_csv_header_naming_a_column_twice_sends_nothing(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("email,name,email\na@x.com,Alice,b@x.com\n", encoding="utf-8")
+    done = run("streams", "send", STREAM, "--file", str(source))
+    assert done.code == 1 and "names 'email' twice" in done.err, done.err
+    assert fake.count(operation="post-stream-data") == 0
+
+
+def test_rejects_cannot_be_the_file_being_read(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", 3, {2: "not json"})
+    before = source.read_bytes()
+    done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(source))
+    assert done.code == 2 and "--rejects names the --file" in done.err
+    assert source.read_bytes() == before and fake.count(operation="post-stream-data") == 0
