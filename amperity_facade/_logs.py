@@ -12,23 +12,56 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 
 from ._redaction import cutter
 
 # Filters do not reach child loggers, so each logger that writes is named.
 LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
 
-PRIVATE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
-    "amperity_facade_private", default=()
+PRIVATE: contextvars.ContextVar[Private | None] = contextvars.ContextVar(
+    "amperity_facade_private", default=None
 )
+
+
+class Private:
+    """A request's personal values, and the cutter for them, made at its first log line."""
+
+    __slots__ = ("_cut", "values")
+
+    def __init__(self, values: tuple[str, ...]) -> None:
+        self.values = values
+        self._cut: Callable[[str], str] | None = None
+
+    def cut(self, text: str) -> str:
+        if self._cut is None:
+            self._cut = cutter(self.values)
+        return self._cut(text)
+
+
+# httpx's line per request: 'HTTP Request: %s %s "%s %d %s"', the last its reason phrase.
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+
+
+def _plain(record: logging.LogRecord) -> bool:
+    """httpx's line for an answer with its standard reason phrase: nothing of the server's
+    own to cut (most lines of a healthy run)."""
+    args = record.args
+    return (
+        record.name == "httpx"
+        and isinstance(args, tuple)
+        and len(args) == 5
+        and _PHRASES.get(args[3]) == args[4]  # type: ignore[call-overload]
+    )
 
 
 class _CutPrivate(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        values = PRIVATE.get()
-        if values:
+        private = PRIVATE.get()
+        if private is not None and not _plain(record):
             text = record.getMessage()
-            cut = cutter(values)(text)
+            cut = private.cut(text)
             if cut != text:
                 record.msg, record.args = cut, None
         return True
@@ -44,4 +77,4 @@ def install() -> None:
             logger.addFilter(_FILTER)
 
 
-__all__ = ["PRIVATE", "install"]
+__all__ = ["PRIVATE", "Private", "install"]

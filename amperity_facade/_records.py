@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 MIN_SHOWN = 3
@@ -105,18 +106,34 @@ def _leaf(node: object, values: list[str]) -> str | None:
         return None
     if isinstance(node, int):
         try:
-            text = str(node)
+            texts = [int.__repr__(node)]  # as json writes it, whatever a subclass's repr says
         except ValueError:  # over sys.get_int_max_str_digits()
             return "is an integer too long to write as text"
     elif isinstance(node, float):
         if not math.isfinite(node):
             return f"is {node!r}, which JSON cannot carry"
-        text = repr(node)
+        texts = _float_texts(node)
     else:
         return f"is a {type(node).__name__}, which JSON cannot carry"
-    if len(text) > MIN_SHOWN:
-        values.append(text)
+    values.extend(text for text in texts if len(text) > MIN_SHOWN)
     return None
+
+
+def _float_texts(number: float) -> list[str]:
+    """A float as json writes it, and as a server in another language would echo it:
+    JavaScript drops a whole number's `.0`; Java writes 1e7 and above (and below 1e-3)
+    as `1.2345E7`."""
+    text = float.__repr__(number)
+    texts = [text]
+    if number.is_integer() and abs(number) < 1e21:
+        texts.append(str(int(number)))
+    if number and not 1e-3 <= abs(number) < 1e7:
+        sign, digits, exponent = Decimal(text).normalize().as_tuple()
+        assert isinstance(exponent, int)  # finite, checked above
+        shown = "".join(map(str, digits))
+        power = exponent + len(shown) - 1
+        texts.append(f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}")
+    return texts
 
 
 def _encodable(text: str) -> bool:
@@ -130,10 +147,19 @@ def _encodable(text: str) -> bool:
 _XML_VALUES = re.compile(r"<!\[CDATA\[(.*?)\]\]>|>([^<]+)<|=\s*\"([^\"]*)\"|=\s*'([^']*)'", re.S)
 
 
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})""")
+
+
 def xml_values(data: bytes) -> list[str]:
-    """The text and attribute values of an XML document, as written and as read."""
+    """The text and attribute values of an XML document, as written and as read (in the
+    encoding it declares, as the server will read it)."""
+    declared = _XML_ENCODING.match(data)
+    try:
+        text = data.decode(declared.group(1).decode() if declared else "utf-8", "replace")
+    except LookupError:  # an encoding Python does not know
+        text = data.decode("utf-8", "replace")
     values: list[str] = []
-    for match in _XML_VALUES.finditer(data.decode("utf-8", "replace")):
+    for match in _XML_VALUES.finditer(text):
         text = next(group for group in match.groups() if group is not None).strip()
         for form in {text, html.unescape(text)}:
             if len(form) >= MIN_SHOWN:

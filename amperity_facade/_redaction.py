@@ -12,7 +12,10 @@ import contextlib
 import html
 import json
 import re
+import string
+from collections import Counter
 from collections.abc import Callable, Iterable
+from html.entities import codepoint2name
 
 import httpx
 
@@ -100,29 +103,99 @@ def redact_chain(error: BaseException) -> None:
         current = current.__cause__ or current.__context__
 
 
-def _forms(value: str) -> set[str]:
-    """`value` as a server might quote it back: as sent, with its spaces squeezed (a page
-    shown as text), JSON-escaped (ASCII or not; `/` as `\\/`; `<>&` as Go writes them),
-    HTML-escaped, and each of those JSON-escaped again."""
-    escaped = json.dumps(value)[1:-1]
-    forms = {value, " ".join(value.split()), escaped, json.dumps(value, ensure_ascii=False)[1:-1]}
-    forms |= {form.replace("/", "\\/") for form in forms}
-    forms.add(escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+# What System.Text.Json (ASP.NET Core) leaves unescaped; all else is \uXXXX, hex in capitals.
+_NET_PLAIN = frozenset(string.ascii_letters + string.digits + " !#$%()*,-./:;=?@[]^_{|}~")
+_HEX = re.compile(r"\\u([0-9a-f]{4})")
+SHORTEST = 3  # a shorter form is too common to cut (and would cut parts of words)
+_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _net(value: str) -> str:
+    units = value.encode("utf-16-be", "surrogatepass")
+    return "".join(
+        char if char in _NET_PLAIN else f"\\u{int.from_bytes(units[2 * i : 2 * i + 2]):04X}"
+        for i, char in enumerate(units.decode("utf-16-be", "surrogatepass"))
+    )
+
+
+def _html(value: str) -> set[str]:
+    """As Python, and PHP's htmlspecialchars / htmlentities, write it into a page."""
     quoted = html.escape(value)
-    forms |= {quoted, quoted.replace("&#x27;", "&#39;"), html.escape(value, quote=False)}
-    # Quoted once more: a JSON message that holds the record as JSON text, seen in the body.
-    forms |= {json.dumps(form, ensure_ascii=False)[1:-1] for form in forms}
-    return {form for form in forms if form}
+    named = "".join(
+        f"&{codepoint2name[ord(c)]};" if ord(c) > 127 and ord(c) in codepoint2name else c
+        for c in quoted
+    )
+    numeric = quoted.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    pages = {quoted, html.escape(value, quote=False), named, numeric}
+    # Python writes ' as &#x27;, PHP's htmlspecialchars as &#039;, others &#39; or &apos;.
+    return pages | {
+        page.replace("&#x27;", other) for page in pages for other in ("&#39;", "&#039;", "&apos;")
+    }
+
+
+def forms(value: str) -> set[str]:
+    """`value` as a server might quote it back: as sent; spaces squeezed (a page shown as
+    text); JSON-escaped as Python, Go (`<>&` escaped), PHP (`/` as `\\/`), Java
+    (ESCAPE_NON_ASCII: capital hex) and .NET (all but the plainest characters) write it;
+    HTML-escaped; as a bytes repr (httpcore's headers in its debug log); and each of those
+    JSON-escaped once more (a JSON message that holds the record as JSON text)."""
+    escaped = json.dumps(value)[1:-1]
+    found = {value, " ".join(value.split()), escaped, json.dumps(value, ensure_ascii=False)[1:-1]}
+    found |= {_HEX.sub(lambda m: "\\u" + m.group(1).upper(), escaped), _net(value)}
+    found |= {form.replace("/", "\\/") for form in found}
+    found.add(escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    found |= _html(value)
+    if not value.isascii():
+        found.add(str(value.encode("utf-8", "surrogatepass"))[2:-1])
+    found |= {json.dumps(form, ensure_ascii=False)[1:-1] for form in found}
+    return {form for form in found if len(form) >= SHORTEST}
 
 
 def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
-    """A function that cuts `values`, in every form a server might quote them, from text."""
-    ordered = sorted({form for value in values for form in _forms(value)}, key=len, reverse=True)
+    """A function that cuts `values`, in every form a server might quote them, from text.
+
+    Every form keeps a value's runs of ASCII letters and digits as they are, so a value
+    with a run that is not in the text is in no form there: forms are only made for the
+    values whose runs all are, found by the run fewest values share (a record may hold
+    thousands of values, and a log line is cut on every request)."""
+    runs_of = {value: set(_RUN.findall(value)) for value in values}
+    seen = Counter(run for runs in runs_of.values() for run in runs)
+    by_run: dict[str, list[tuple[list[str], str]]] = {}  # keyed by each value's rarest run
+    always: list[str] = []  # no run to look for: "Zoë", "東京"
+    for value, runs in runs_of.items():
+        if not runs:
+            always.append(value)
+            continue
+        key = min(runs, key=lambda run: (seen[run], -len(run)))
+        by_run.setdefault(key, []).append(([run for run in runs if run != key], value))
+    made: dict[str, set[str]] = {}
+    lengths = sorted({len(run) for run in by_run})
+
+    def runs_in(text: str) -> Iterable[str]:
+        if len(by_run) <= 256:  # few: search for each
+            return (run for run in by_run if run in text)
+        # many: look up every stretch of the text as long as some run is
+        return {
+            text[i : i + n]
+            for n in lengths
+            for i in range(len(text) - n + 1)
+            if text[i : i + n] in by_run
+        }
 
     def cut(text: str) -> str:
-        for form in ordered:
-            if form in text:
-                text = text.replace(form, mark)
+        found: set[str] = set()
+        candidates = [
+            value
+            for run in runs_in(text)
+            for others, value in by_run[run]
+            if all(other in text for other in others)
+        ]
+        for value in [*always, *candidates]:
+            if value not in made:
+                made[value] = forms(value)
+            found |= {form for form in made[value] if form in text}
+        for form in sorted(found, key=len, reverse=True):
+            text = text.replace(form, mark)
         return text
 
     return cut

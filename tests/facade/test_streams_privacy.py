@@ -5,7 +5,9 @@ report's rejections, SendError, sync and async alike."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
+import string
 from typing import Any
 
 import httpx
@@ -110,12 +112,19 @@ def test_short_values_stay_readable() -> None:
     assert "country US is unknown" in str(caught.value)
 
 
+def _net(text: str) -> str:
+    """As System.Text.Json escapes a string's characters."""
+    plain = set(string.ascii_letters + string.digits + ' !#$%()*,-./:;=?@[]^_{|}~"\\')
+    return "".join(c if c in plain else f"\\u{ord(c):04X}" for c in text)
+
+
 def refusing(render: Any, content_type: str = "text/html") -> Stream:
     """Answers 400 with `render(record)` as the body: how a server quotes the record."""
 
     def answer(n: int, request: httpx.Request) -> httpx.Response:
-        record = json.loads(request.content) if request.content.startswith(b"{") else None
-        body = render(record if record is not None else request.content.decode())
+        content = request.content
+        record = json.loads(content) if content.startswith(b"{") else None
+        body = render(record if record is not None else content.decode("utf-8", "replace"))
         return httpx.Response(400, content=body.encode(), headers={"content-type": content_type})
 
     return Stream(answer)
@@ -157,8 +166,38 @@ SLASHED = {"dob": "12/05/1980", "site": "x.example/u/alice", "firm": "Smith & We
             "text/plain",
             ["O'Brien & Sons", "123-45-6789"],
         ),
+        (  # ASP.NET Core (System.Text.Json): all but the plainest characters as \uXXXX
+            {"name": "Renée O'Brien", "email": "alice+news@example.com"},
+            lambda r: json.dumps({"detail": "bad"}) + " " + _net(json.dumps(r)),
+            "application/problem+json",
+            ["Renée", "Ren\\u00E9e O\\u0027Brien", "alice\\u002Bnews@example.com", "news@"],
+        ),
+        (  # PHP's htmlentities, and htmlspecialchars' &#039;
+            {"name": "Renée Dupont-Müller", "alias": "O'Brien & Sons"},
+            lambda r: (
+                "<html><body>Invalid name: "
+                + html.escape(r["name"]).replace("é", "&eacute;").replace("ü", "&uuml;")
+                + " / "
+                + html.escape(r["alias"]).replace("&#x27;", "&#039;")
+                + "</body></html>"
+            ),
+            "text/html",
+            ["Ren&eacute;e", "Dupont", "O&#039;Brien", "Brien & Sons", "Renée"],
+        ),
+        (  # a float echoed by JavaScript (no .0) and by Java (1.2345E7)
+            {"phone": 5551234567.0, "ltv": 12345678.9},
+            lambda r: json.dumps({"message": "bad phone 5551234567, ltv 1.23456789E7"}),
+            "application/json",
+            ["5551234567", "1.23456789E7"],
+        ),
+        (  # XML in the encoding it declares, echoed by a server that read it so
+            '<?xml version="1.0" encoding="ISO-8859-1"?><n>Jürgen Müller</n>'.encode("latin-1"),
+            lambda r: "bad name: Jürgen Müller",
+            "text/plain",
+            ["Jürgen Müller", "Müller"],
+        ),
     ],
-    ids=["squeezed", "escaped", "cut-short", "xml"],
+    ids=["squeezed", "escaped", "cut-short", "xml", "dotnet", "php", "numbers", "latin-1"],
 )
 def test_a_value_quoted_in_another_form_is_cut_too(
     record: Any, render: Any, content_type: str, secrets: list[str]
@@ -171,3 +210,17 @@ def test_a_value_quoted_in_another_form_is_cut_too(
     text = shown(caught.value)
     for secret in secrets:
         assert secret not in text, (secret, text)
+
+
+class Float64(float):
+    """numpy's float64 repr: json writes float.__repr__, not this."""
+
+    def __repr__(self) -> str:
+        return f"np.float64({float.__repr__(self)})"
+
+
+def test_a_number_subclass_is_cut_as_json_writes_it() -> None:
+    echo = Stream(lambda n, r: httpx.Response(400, json={"message": f"bad: {r.content.decode()}"}))
+    with client_for(echo) as client, pytest.raises(errors.BadRequestError) as caught:
+        client.streams.send(STREAM, {"phone": Float64(5551234567.0)})
+    assert "5551234567" not in shown(caught.value)
