@@ -15,6 +15,7 @@ message unreadable ("yes", "US", 12).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
@@ -121,19 +122,20 @@ def _leaf(node: object, values: list[str]) -> str | None:
 
 def _float_texts(number: float) -> list[str]:
     """A float as json writes it, and as a server in another language would echo it:
-    JavaScript drops a whole number's `.0`; Java writes 1e7 and above (and below 1e-3)
-    as `1.2345E7`."""
+    JavaScript and Go write it positionally (no `.0` on a whole number, 0.000015 for
+    1.5e-05); Java writes 1e7 and above (and below 1e-3) as `1.2345E7`."""
     text = float.__repr__(number)
-    texts = [text]
-    if number.is_integer() and abs(number) < 1e21:
-        texts.append(str(int(number)))
+    texts = [text, re.sub(r"e([+-])0*(\d)", r"e\1\2", text)]  # JavaScript: 1.5e-7, not e-07
+    if abs(number) < 1e21:  # JavaScript and Go: positional below 1e21 (1e-6 and up, Go)
+        positional = format(Decimal(text), "f")
+        texts.append(positional.removesuffix(".0") if number.is_integer() else positional)
     if number and not 1e-3 <= abs(number) < 1e7:
         sign, digits, exponent = Decimal(text).normalize().as_tuple()
         assert isinstance(exponent, int)  # finite, checked above
         shown = "".join(map(str, digits))
         power = exponent + len(shown) - 1
         texts.append(f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}")
-    return texts
+    return list(dict.fromkeys(texts))
 
 
 def _encodable(text: str) -> bool:
@@ -151,15 +153,15 @@ _XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-
 
 
 def xml_values(data: bytes) -> list[str]:
-    """The text and attribute values of an XML document, as written and as read (in the
-    encoding it declares, as the server will read it)."""
+    """The text and attribute values of an XML document, as written and as read: in UTF-8
+    and in the encoding it declares (as a server honouring it reads them)."""
+    texts = {data.decode("utf-8", "replace")}
     declared = _XML_ENCODING.match(data)
-    try:
-        text = data.decode(declared.group(1).decode() if declared else "utf-8", "replace")
-    except LookupError:  # an encoding Python does not know
-        text = data.decode("utf-8", "replace")
+    if declared:
+        with contextlib.suppress(LookupError, UnicodeError, ValueError):  # unknown, unusable
+            texts.add(data.decode(declared.group(1).decode(), "replace"))
     values: list[str] = []
-    for match in _XML_VALUES.finditer(text):
+    for match in (match for text in texts for match in _XML_VALUES.finditer(text)):
         text = next(group for group in match.groups() if group is not None).strip()
         for form in {text, html.unescape(text)}:
             if len(form) >= MIN_SHOWN:

@@ -106,8 +106,11 @@ def redact_chain(error: BaseException) -> None:
 # What System.Text.Json (ASP.NET Core) leaves unescaped; all else is \uXXXX, hex in capitals.
 _NET_PLAIN = frozenset(string.ascii_letters + string.digits + " !#$%()*,-./:;=?@[]^_{|}~")
 _HEX = re.compile(r"\\u([0-9a-f]{4})")
-SHORTEST = 3  # a shorter form is too common to cut (and would cut parts of words)
+# A form shorter than this (spaces squeezed out of a longer value) is too common to cut;
+# a value this short is cut as it is (a lookup key may be "42").
+SHORTEST = 3
 _RUN = re.compile(r"[A-Za-z0-9]+")
+_KEY = 12
 
 
 def _net(value: str) -> str:
@@ -148,7 +151,7 @@ def forms(value: str) -> set[str]:
     if not value.isascii():
         found.add(str(value.encode("utf-8", "surrogatepass"))[2:-1])
     found |= {json.dumps(form, ensure_ascii=False)[1:-1] for form in found}
-    return {form for form in found if len(form) >= SHORTEST}
+    return {form for form in found if len(form) >= min(SHORTEST, len(value))}
 
 
 def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
@@ -160,16 +163,18 @@ def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
     thousands of values, and a log line is cut on every request)."""
     runs_of = {value: set(_RUN.findall(value)) for value in values}
     seen = Counter(run for runs in runs_of.values() for run in runs)
-    by_run: dict[str, list[tuple[list[str], str]]] = {}  # keyed by each value's rarest run
+    by_run: dict[str, list[tuple[list[str], str]]] = {}  # by the start of its rarest run
     always: list[str] = []  # no run to look for: "Zoë", "東京"
     for value, runs in runs_of.items():
         if not runs:
             always.append(value)
             continue
-        key = min(runs, key=lambda run: (seen[run], -len(run)))
-        by_run.setdefault(key, []).append(([run for run in runs if run != key], value))
+        rarest = min(runs, key=lambda run: (seen[run], -len(run)))
+        # Keyed by its start: a run's start is in the text wherever the run is, and few
+        # key lengths keep the scan of a long text short.
+        by_run.setdefault(rarest[:_KEY], []).append((sorted(runs), value))
     made: dict[str, set[str]] = {}
-    lengths = sorted({len(run) for run in by_run})
+    lengths = sorted({len(key) for key in by_run})
 
     def runs_in(text: str) -> Iterable[str]:
         if len(by_run) <= 256:  # few: search for each
@@ -187,8 +192,8 @@ def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
         candidates = [
             value
             for run in runs_in(text)
-            for others, value in by_run[run]
-            if all(other in text for other in others)
+            for runs, value in by_run[run]
+            if all(other in text for other in runs)
         ]
         for value in [*always, *candidates]:
             if value not in made:

@@ -324,3 +324,11 @@ def test_a_request_id_echoing_the_keys_is_cut_too(api: MockAPI, client: Amperity
     with pytest.raises(errors.BadRequestError) as caught:
         client.realtime.lookup("apc-1", keys={"email": EMAIL})
     assert EMAIL not in _everything_reachable(caught.value) + str(caught.value.request_id)
+
+
+def test_a_short_key_value_is_cut_too(api: MockAPI, client: Amperity) -> None:
+    """Records keep values under 3 characters readable; a lookup key is cut whatever its size."""
+    api.on("POST", "/prof/lookup/apc-1/keychain", rt_error(400, "no profile for 42"))
+    with pytest.raises(errors.APIStatusError) as caught:
+        client.realtime.lookup("apc-1", keys={"loyalty_id": "42"})
+    assert "42" not in caught.value.message and "no profile for" in caught.value.message

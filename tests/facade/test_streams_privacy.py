@@ -224,3 +224,22 @@ def test_a_number_subclass_is_cut_as_json_writes_it() -> None:
     with client_for(echo) as client, pytest.raises(errors.BadRequestError) as caught:
         client.streams.send(STREAM, {"phone": Float64(5551234567.0)})
     assert "5551234567" not in shown(caught.value)
+
+
+@pytest.mark.parametrize(
+    "declared, secret",
+    [("idna", "jane.doe@example.com"), ("utf-16", "jane.doe@example.com"), ("bogus", "Zoë")],
+)
+def test_xml_declaring_an_encoding_it_is_not_in_is_still_cut(declared: str, secret: str) -> None:
+    record = f'<?xml version="1.0" encoding="{declared}"?><p><e>{secret}</e></p>'
+    echo = Stream(lambda n, r: httpx.Response(400, content=b"bad: " + r.content))
+    with client_for(echo) as client, pytest.raises(errors.BadRequestError) as caught:
+        client.streams.send(STREAM, record)
+    assert secret not in shown(caught.value)
+
+
+def test_small_floats_are_cut_as_javascript_writes_them() -> None:
+    echo = Stream(lambda n, r: httpx.Response(400, json={"message": "rate 0.000015 or 1.5e-5"}))
+    with client_for(echo) as client, pytest.raises(errors.BadRequestError) as caught:
+        client.streams.send(STREAM, {"rate": 1.5e-05})
+    assert "0.000015" not in shown(caught.value) and "1.5e-5" not in shown(caught.value)
