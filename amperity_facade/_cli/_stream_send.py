@@ -178,9 +178,15 @@ def _open_rejects(path: str | None) -> IO[str] | None:
     return os.fdopen(fd, "a", encoding="utf-8")
 
 
-def _same_file(one: IO[Any], other: IO[Any]) -> bool:
-    a, b = os.fstat(one.fileno()), os.fstat(other.fileno())
-    return stat.S_ISREG(a.st_mode) and (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+def _same_file(rejects: str, source: str) -> bool:
+    """Whether --rejects is what --file reads: the same file, pipe or FIFO (checked before
+    either is opened: opening a FIFO to write would wait for a reader that never comes)."""
+    try:
+        one = os.stat(rejects)
+        other = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except (OSError, ValueError):  # not there yet (a new rejects file), or no stdin
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _format(args: Namespace) -> str:
@@ -192,12 +198,10 @@ def _format(args: Namespace) -> str:
 def send(args: Namespace) -> int:
     """Send every record of --file; exit 1 if any was rejected."""
     fmt = _format(args)
+    if args.rejects is not None and _same_file(args.rejects, args.file):
+        raise CliError("--rejects names the --file being read: its lines would be read back", 2)
     rejects = _open_rejects(args.rejects)
     handle = _open_input(args.file)
-    if rejects is not None and _same_file(rejects, handle):
-        handle.close()
-        rejects.close()
-        raise CliError("--rejects names the --file being read: its lines would be read back", 2)
     source = Input(handle, fmt, args.skip or 0, rejects)
     try:
         report = _send(args, source)
@@ -248,12 +252,11 @@ def _send(args: Namespace, source: Input) -> Any:
             if partial is None:
                 raise
             if isinstance(exc, SendError):  # collecting, so: refused credentials (401, 403)
-                # Not these records' fault: they are resent, not rejected, on the rerun.
+                # Not these records' fault: the rerun sends them, and all after the first,
+                # again; only the rejections before it are written to --rejects.
                 status = exc.rejection.status
                 unsent = min(r.index for r in partial.rejected if r.status == status)
-                kept = replace(
-                    partial, rejected=[r for r in partial.rejected if r.status != status]
-                )
+                kept = replace(partial, rejected=[r for r in partial.rejected if r.index < unsent])
                 _record_rejects(source, kept)
                 note = _resume(source, partial, unsent, len(kept.rejected))
                 raise _stopped(source, exc.rejection, note) from None

@@ -352,3 +352,28 @@ def test_rejects_cannot_be_the_file_being_read(
     done = run("streams", "send", STREAM, "--file", str(source), "--rejects", str(source))
     assert done.code == 2 and "--rejects names the --file" in done.err
     assert source.read_bytes() == before and fake.count(operation="post-stream-data") == 0
+
+
+def test_after_a_credentials_stop_only_rejections_before_the_resume_point_are_kept(
+    run: Run, env: pytest.MonkeyPatch, fake: FakeAmperity, tmp_path: Path
+) -> None:
+    fake.inject(Fault("status", status=401, operation="post-stream-data", request_number=2))
+    fake.inject(Fault("status", status=400, operation="post-stream-data", request_number=7))
+    source = jsonl(tmp_path / "in.jsonl", 40)
+    rejects = tmp_path / "rejects.jsonl"
+    argv = ["streams", "send", STREAM, "--file", str(source), "--rejects", str(rejects)]
+    done = run(*argv, "--concurrency", "8")
+    assert done.code == 1
+    skip = int(done.err.rsplit("--skip ", 1)[1].split()[0]) if "--skip " in done.err else 0
+    kept = [json.loads(line)["record"] for line in rejects.read_text().splitlines()]
+    assert all(number <= skip for number in kept), (kept, skip)  # the rerun sends the rest
+
+
+def test_rejects_naming_the_pipe_being_read_is_refused_before_opening_it(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "amperity_facade", "streams", "send", STREAM]
+    argv += ["--file", "/dev/stdin", "--rejects", "/dev/stdin"]
+    env = process_env(AMPERITY_TENANT="acme", AMPERITY_TOKEN="t" * 20)
+    done = subprocess.run(
+        argv, input='{"n": 1}\n', env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2 and "--rejects names the --file" in done.stderr, done.stderr
