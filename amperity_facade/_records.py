@@ -19,7 +19,6 @@ import contextlib
 import html
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
 MIN_SHOWN = 3
@@ -105,37 +104,22 @@ def _leaf(node: object, values: list[str]) -> str | None:
         if len(node) >= MIN_SHOWN:
             values.append(node)
         return None
+    # As json writes it, whatever a subclass's repr says (the spellings other servers
+    # echo, 1.2345E7 or 0.000015, are the cutter's business: only an error needs them).
     if isinstance(node, int):
         try:
-            texts = [int.__repr__(node)]  # as json writes it, whatever a subclass's repr says
+            text = int.__repr__(node)
         except ValueError:  # over sys.get_int_max_str_digits()
             return "is an integer too long to write as text"
     elif isinstance(node, float):
         if not math.isfinite(node):
             return f"is {node!r}, which JSON cannot carry"
-        texts = _float_texts(node)
+        text = float.__repr__(node)
     else:
         return f"is a {type(node).__name__}, which JSON cannot carry"
-    values.extend(text for text in texts if len(text) > MIN_SHOWN)
+    if len(text) > MIN_SHOWN:
+        values.append(text)
     return None
-
-
-def _float_texts(number: float) -> list[str]:
-    """A float as json writes it, and as a server in another language would echo it:
-    JavaScript and Go write it positionally (no `.0` on a whole number, 0.000015 for
-    1.5e-05); Java writes 1e7 and above (and below 1e-3) as `1.2345E7`."""
-    text = float.__repr__(number)
-    texts = [text, re.sub(r"e([+-])0*(\d)", r"e\1\2", text)]  # JavaScript: 1.5e-7, not e-07
-    if abs(number) < 1e21:  # JavaScript and Go: positional below 1e21 (1e-6 and up, Go)
-        positional = format(Decimal(text), "f")
-        texts.append(positional.removesuffix(".0") if number.is_integer() else positional)
-    if number and not 1e-3 <= abs(number) < 1e7:
-        sign, digits, exponent = Decimal(text).normalize().as_tuple()
-        assert isinstance(exponent, int)  # finite, checked above
-        shown = "".join(map(str, digits))
-        power = exponent + len(shown) - 1
-        texts.append(f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}")
-    return list(dict.fromkeys(texts))
 
 
 def _encodable(text: str) -> bool:

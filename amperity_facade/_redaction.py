@@ -15,6 +15,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from html.entities import codepoint2name
 
 import httpx
@@ -154,6 +155,31 @@ def forms(value: str) -> set[str]:
     return {form for form in found if len(form) >= min(SHORTEST, len(value))}
 
 
+_FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?(e[+-][0-9]+)?")
+
+
+def spellings(value: str) -> list[str]:
+    """`value`, and when it is a float as json writes it, the other ways servers echo that
+    number: JavaScript and Go positionally (no `.0` on a whole number, 0.000015 for
+    1.5e-05, 1.5e-7 not 1.5e-07); Java from 1e7 up (and below 1e-3) as `1.2345E7`."""
+    if not ("." in value or "e" in value) or not _FLOAT.fullmatch(value):
+        return [value]
+    number = float(value)
+    if float.__repr__(number) != value:
+        return [value]
+    texts = [value, re.sub(r"e([+-])0*(\d)", r"e\1\2", value)]
+    if abs(number) < 1e21:
+        positional = format(Decimal(value), "f")
+        texts.append(positional.removesuffix(".0") if number.is_integer() else positional)
+    if number and not 1e-3 <= abs(number) < 1e7:
+        sign, digits, exponent = Decimal(value).normalize().as_tuple()
+        assert isinstance(exponent, int)  # a float repr is finite
+        shown = "".join(map(str, digits))
+        power = exponent + len(shown) - 1
+        texts.append(f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}")
+    return list(dict.fromkeys([value, *(text for text in texts if len(text) > SHORTEST)]))
+
+
 def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
     """A function that cuts `values`, in every form a server might quote them, from text.
 
@@ -161,7 +187,9 @@ def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
     with a run that is not in the text is in no form there: forms are only made for the
     values whose runs all are, found by the run fewest values share (a record may hold
     thousands of values, and a log line is cut on every request)."""
-    runs_of = {value: set(_RUN.findall(value)) for value in values}
+    runs_of = {
+        spelling: set(_RUN.findall(spelling)) for value in values for spelling in spellings(value)
+    }
     seen = Counter(run for runs in runs_of.values() for run in runs)
     by_run: dict[str, list[tuple[list[str], str]]] = {}  # by the start of its rarest run
     always: list[str] = []  # no run to look for: "Zoë", "東京"

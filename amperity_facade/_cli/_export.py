@@ -119,9 +119,9 @@ def export(
     return stats
 
 
-def counted(count: int, noun: str) -> str:
-    """`1 page`, `2 pages`: a count as a person would write it."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 page`, `2 pages`, `2 retries`: a count as a person would write it."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {plural or noun + 's'}"
 
 
 def pages(count: int) -> str:

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from ..errors import SendError
 from ._commands import open_client, say
+from ._export import counted
 from ._output import CliError
 from ._signals import announcing, settle
 
@@ -43,7 +44,6 @@ class Input:
     def __init__(self, handle: IO[bytes], fmt: str, skip: int, rejects: IO[str] | None) -> None:
         self.handle, self.fmt, self.skip, self.rejects = handle, fmt, skip, rejects
         self.bad: list[int] = []  # input numbers of lines that were not records
-        self.read = 0
         self.progress = sys.stderr.isatty()
         self.rows = 0  # CSV rows read, skipped ones included
 
@@ -52,7 +52,6 @@ class Input:
         for number, row in enumerate(rows, 1):
             if number <= self.skip:
                 continue
-            self.read = number
             if self.progress and number % PROGRESS_EVERY == 0:
                 sys.stderr.write(f"\rread {number:,} records")
                 sys.stderr.flush()
@@ -116,7 +115,7 @@ class Input:
                 yield dict(zip(header, row, strict=True))
             else:
                 fields = len(header or ())
-                has = _count(len(row), "field", "fields")
+                has = counted(len(row), "field")
                 yield (",".join(row), f"has {has}, the header has {fields}")
 
     def _csv_lines(self) -> Iterator[str]:
@@ -219,13 +218,9 @@ def send(args: Namespace) -> int:
     return 1 if source.bad or report.rejected else 0
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def _summary(args: Namespace, source: Input, report: Any) -> str:
     """`48 records accepted by is-...; 2 rejected (records 7, 20), written to r.jsonl`."""
-    text = f"{_count(report.accepted_count, 'record', 'records')} accepted by {args.stream}"
+    text = f"{counted(report.accepted_count, 'record')} accepted by {args.stream}"
     refused = len(source.bad) + len(report.rejected)
     if refused:
         numbers = [*source.bad, *(source.number_of(r.index) for r in report.rejected)]
@@ -237,7 +232,7 @@ def _summary(args: Namespace, source: Input, report: Any) -> str:
         else:
             text += "; --rejects FILE keeps each with its reason"
     if report.retried:
-        text += f"; {_count(report.retried, 'retry', 'retries')}"
+        text += f"; {counted(report.retried, 'retry', 'retries')}"
     return text
 
 
