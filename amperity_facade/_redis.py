@@ -72,7 +72,7 @@ from urllib.parse import urlsplit
 
 from ._families import Family
 from ._numbers import finite, shown
-from ._ratelimit import RateLimiter, Slot, budget
+from ._ratelimit import RateLimiter, Slot
 from .errors import ConfigurationError, RateLimiterUnavailableError
 
 if TYPE_CHECKING:
@@ -298,14 +298,15 @@ class RedisRateLimiter:
         return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": COMMAND_TIMEOUT}
 
     def _sync_client(self) -> tuple[redis.Redis, Script, Script]:
+        made = self._sync  # made once: the lock is for making it, not for every request
+        if made is not None:
+            return made
         with self._lock:
             if self._sync is None:
                 import redis
-                from redis.backoff import ExponentialBackoff
                 from redis.retry import Retry
 
-                retry = Retry(ExponentialBackoff(cap=0.2, base=0.02), 1)
-                client = redis.Redis.from_url(self._url, retry=retry, **self._options())
+                client = redis.Redis.from_url(self._url, retry=_retry(Retry), **self._options())
                 acquire = client.register_script(ACQUIRE)
                 self._sync = (client, acquire, client.register_script(RELEASE))
             return self._sync
@@ -314,18 +315,21 @@ class RedisRateLimiter:
         import asyncio
 
         loop = asyncio.get_running_loop()
+        found = self._async.get(loop)  # made once per loop, as above
+        if found is not None:
+            return found
         with self._lock:
             found = self._async.get(loop)
             if found is None:
                 import redis.asyncio
                 from redis.asyncio.retry import Retry
-                from redis.backoff import ExponentialBackoff
 
                 # Loops that ended leave their clients behind: their connections died with them.
                 for ended in [other for other in self._async if other.is_closed()]:
                     del self._async[ended]
-                retry = Retry(ExponentialBackoff(cap=0.2, base=0.02), 1)
-                client = redis.asyncio.Redis.from_url(self._url, retry=retry, **self._options())
+                client = redis.asyncio.Redis.from_url(
+                    self._url, retry=_retry(Retry), **self._options()
+                )
                 found = self._async[loop] = _AsyncClient(client)
             return found
 
@@ -468,14 +472,21 @@ class RedisRateLimiter:
             )
 
 
+def _retry(kind: Any) -> Any:
+    """One quick retry of a command, for the sync or the async client's `Retry` class."""
+    from redis.backoff import ExponentialBackoff
+
+    return kind(ExponentialBackoff(cap=0.2, base=0.02), 1)
+
+
 class RedisLimiter:
     """One budget kept in Redis (see the module's docstring): a `_ratelimit.Limiter`."""
 
     def __init__(self, store: RedisRateLimiter, key: str, per_second: float) -> None:
         self.key = key
-        self.capacity, self.window = budget(per_second)
         self._store = store
         self._local = RateLimiter(per_second)  # while Redis is unreachable, with "local"
+        self.capacity, self.window = self._local.capacity, self._local.window  # one budget
 
     def __repr__(self) -> str:
         return (

@@ -41,9 +41,13 @@ def positive_seconds(value: object, name: str) -> float:
         value = value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{name} must be a number of seconds, got {value!r}")
-    if not (math.isfinite(value) and value > 0):
+    try:
+        seconds = float(value)  # an int too large for a float is not finite either
+    except OverflowError:
+        seconds = math.inf
+    if not (math.isfinite(seconds) and seconds > 0):
         raise ValueError(f"{name} must be a positive, finite number of seconds, got {value!r}")
-    return float(value)
+    return seconds
 
 
 def _bound(value: Moment | None) -> Moment | None:
