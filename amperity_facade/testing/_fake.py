@@ -3,6 +3,7 @@ transport) for client tests."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 import threading
 import time
@@ -11,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from . import _data, _profiles
+from . import _data, _profile_data, _profiles
 from ._auth import TokenBook
 from ._errors import FakeUsageError
 from ._exchange import Exchange
@@ -112,8 +113,16 @@ class FakeAmperity:
     ) -> None:
         if lifecycle not in LIFECYCLES:
             raise ValueError(f"lifecycle must be one of {LIFECYCLES}, got {lifecycle!r}")
+        counts = {
+            "indexes": indexes,
+            "profiles_per_index": profiles_per_index,
+            "collections": collections,
+            "profiles_per_collection": profiles_per_collection,
+            "realtime_segments": realtime_segments,
+        }
         check_settings(
             {
+                **counts,
                 "segments": segments,
                 "campaigns": campaigns,
                 "campaign_drafts": campaign_drafts,
@@ -148,19 +157,11 @@ class FakeAmperity:
             ingest_jobs=ingest_jobs,
             workflows=workflows,
         )
-        counts = {
-            "indexes": indexes,
-            "profiles_per_index": profiles_per_index,
-            "collections": collections,
-            "profiles_per_collection": profiles_per_collection,
-            "realtime_segments": realtime_segments,
-        }
-        for name, value in counts.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be an int of at least 0, got {value!r}")
         if realtime_segments and not collections:
             raise ValueError("realtime_segments need at least one collection")
-        self._profiles = _profiles.build(seed=seed, anchor_ms=self._anchor_ms, **counts)
+        self._profiles = _profiles.LazyProfiles(
+            functools.partial(_profile_data.build, seed=seed, anchor_ms=self._anchor_ms, **counts)
+        )
         self._tokens = TokenBook(self.token, self.client_id, self.client_secret, token_ttl)
         self._limiters = family_limiters(rate_limit, rate_limits)
         self._writes = Writes(max_stream_bytes)

@@ -59,6 +59,16 @@ def decode_cursor(token: str, scope: str) -> int:
     return offset
 
 
+def parse_bool(query: Query, name: str) -> bool:
+    """A true/false query parameter (any case), false when absent; anything else is a 400."""
+    raw = first(query, name)
+    if raw is None:
+        return False
+    if raw.lower() not in ("true", "false"):
+        raise ApiError(400, f"{name} must be true or false, got {raw!r}")
+    return raw.lower() == "true"
+
+
 def parse_page(
     query: Query,
     operation: str,
@@ -75,13 +85,7 @@ def parse_page(
             raise ApiError(400, f"limit must be an integer, got {raw_limit!r}") from None
         if not 1 <= limit <= max_size:
             raise ApiError(400, f"limit must be between 1 and {max_size}, got {limit}")
-    with_total = False
-    raw_total = first(query, "with_total")
-    if raw_total is not None:
-        lowered = raw_total.lower()
-        if lowered not in ("true", "false"):
-            raise ApiError(400, f"with_total must be true or false, got {raw_total!r}")
-        with_total = lowered == "true"
+    with_total = parse_bool(query, "with_total")
     scope = filter_scope(operation, query, filter_names)
     offset = 0
     token = first(query, "next_token")

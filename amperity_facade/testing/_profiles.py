@@ -14,10 +14,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import _profile_data
 from ._answer import Answer
 from ._errors import ApiError
-from ._pagination import PageRequest, Query, first, page_body, parse_page
+from ._pagination import Query, page_body, parse_bool, parse_page
 from ._profile_data import CollectionData, IndexData, ProfileData
 
 # The Profile API's documented default page size; the Real-Time API documents none, and the
@@ -48,14 +47,6 @@ class LazyProfiles:
         return data
 
 
-def page(
-    query: Query, scope: str, filter_names: Sequence[str], default: int, max_size: int
-) -> PageRequest:
-    """`scope` names the listing and its path ids, so a cursor from another index,
-    collection or segment is refused like one from other filters."""
-    return parse_page(query, scope, filter_names, default, max_size)
-
-
 class ProfileApi:
     def __init__(self, profiles: LazyProfiles, max_page_size: int) -> None:
         self.profiles = profiles
@@ -64,7 +55,7 @@ class ProfileApi:
     def answer(self, operation: str, params: tuple[str, ...], query: Query) -> Answer:
         data = self.profiles.get()
         if operation == "list-indexes":
-            request = page(query, operation, (), PROFILE_PAGE_SIZE, self.max_page_size)
+            request = parse_page(query, operation, (), PROFILE_PAGE_SIZE, self.max_page_size)
             return Answer(200, page_body([i.body for i in data.indexes], request))
         index = find_index(data, params[0])
         if operation == "get-index":
@@ -76,7 +67,7 @@ class ProfileApi:
             return Answer(200, profile)
         filters = parse_filters(query, index)
         names = sorted(f"filter[{name}]" for name in filters)
-        request = page(
+        request = parse_page(
             query, f"{operation}:{index.info.id}", names, PROFILE_PAGE_SIZE, self.max_page_size
         )
         # ListProfilesResponse has no total: with_total is accepted, and answers none.
@@ -158,7 +149,7 @@ class RealtimeApi:
                 404, f"profile {profile_id!r} not found in collection {collection.info.id!r}"
             )
         if operation == "get-realtime-profile":
-            book = collection.enriched if parse_enrich(query) else collection.plain
+            book = collection.enriched if parse_bool(query, "enrich") else collection.plain
             return Answer(200, book[profile_id])
         segments = collection.segments_of.get(profile_id, [])
         scope = f"{operation}:{collection.info.id}:{profile_id}"
@@ -166,7 +157,7 @@ class RealtimeApi:
 
     def page(self, items: Sequence[Any], query: Query, scope: str) -> dict[str, Any]:
         """The Real-Time envelope always carries the total: no parameter asks for it."""
-        request = page(query, scope, (), REALTIME_PAGE_SIZE, self.max_page_size)
+        request = parse_page(query, scope, (), REALTIME_PAGE_SIZE, self.max_page_size)
         return page_body(items, dataclasses.replace(request, with_total=True))
 
 
@@ -175,15 +166,6 @@ def find_collection(data: ProfileData, collection_id: str) -> CollectionData:
     if collection is None:
         raise ApiError(404, f"collection {collection_id!r} not found")
     return collection
-
-
-def parse_enrich(query: Query) -> bool:
-    raw = first(query, "enrich")
-    if raw is None:
-        return False
-    if raw.lower() not in ("true", "false"):
-        raise ApiError(400, f"enrich must be true or false, got {raw!r}")
-    return raw.lower() == "true"
 
 
 def lookup_request(body: bytes) -> tuple[dict[str, str], bool]:
@@ -252,26 +234,3 @@ def redact_lookup(body: bytes) -> bytes:
         else:
             kept[name] = REDACTED
     return json.dumps(kept, separators=(",", ":")).encode()
-
-
-def build(
-    *,
-    seed: int,
-    anchor_ms: int,
-    indexes: int,
-    profiles_per_index: int,
-    collections: int,
-    profiles_per_collection: int,
-    realtime_segments: int,
-) -> LazyProfiles:
-    return LazyProfiles(
-        lambda: _profile_data.build(
-            seed=seed,
-            anchor_ms=anchor_ms,
-            indexes=indexes,
-            profiles_per_index=profiles_per_index,
-            collections=collections,
-            profiles_per_collection=profiles_per_collection,
-            realtime_segments=realtime_segments,
-        )
-    )

@@ -66,8 +66,6 @@ ROUTED_OPERATIONS: frozenset[OperationName] = frozenset(
     )
     for name in methods.values()
 )
-# Operations whose request body carries identity keys: the request log keeps it redacted.
-SENSITIVE_BODIES: frozenset[OperationName] = frozenset({"post-lookup-keychain"})
 
 
 @dataclass(frozen=True)
@@ -93,8 +91,7 @@ def family_of(raw_path: str) -> str:
         rest = raw_path[len(API_PREFIX + "/indexes") :]
         if not rest or rest.startswith("/"):
             return PROFILE
-    route = resolve(raw_path)
-    return route.family if route is not None else CONTROL_PLANE
+    return CONTROL_PLANE  # every other route is the control plane's
 
 
 def resolve(raw_path: str) -> Route | None:
