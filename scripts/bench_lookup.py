@@ -25,19 +25,17 @@ import itertools
 import json
 import re
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from subprocess import PIPE
 from typing import Any
 
 import httpx
 
 from .bench_http import KeepAlive
-from .bench_measure import REPO, Target, client_threads_only, headers, judge, verdict
+from .bench_measure import Target, child, client_threads_only, headers, judge
 
 LIMIT = 2000  # the Real-Time family's default requests a second, and the tenant's budget
 TENANT, TOKEN, COLLECTION = "acme", "bench-token", "col-web"
@@ -156,27 +154,8 @@ def serve() -> int:
 @contextlib.contextmanager
 def server() -> Iterator[tuple[int, Callable[[str | None], Any]]]:
     """The lookup server in a child process of this script: (its port, ask(command))."""
-    args = [sys.executable, "-m", "scripts.bench_lookup", "--serve"]
-    with subprocess.Popen(args, stdin=PIPE, stdout=PIPE, text=True, cwd=REPO) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin, stdout = proc.stdin, proc.stdout
-
-        def ask(command: str | None) -> Any:
-            if command:
-                stdin.write(command + "\n")
-                stdin.flush()
-            if not (line := stdout.readline()):
-                raise RuntimeError("the lookup server's process ended unexpectedly")
-            return json.loads(line)
-
-        try:
-            yield ask(None)["port"], ask
-        finally:
-            stdin.close()  # the server ends at the end of its input
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with child(["-m", "scripts.bench_lookup", "--serve"], "the lookup server") as ask:
+        yield ask(None)["port"], ask
 
 
 # -- the client sides --------------------------------------------------------------------------
@@ -381,16 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.serve:
         return serve()
-    from .bench_measure import describe_machine, load_average, machine
+    from .bench_measure import load_average, machine, report_text
 
     about = machine()
     result = realtime_lookup(args.quick, args.tasks)
     about["load_average_end"] = load_average()
-    table = [(a, b, c, verdict(d)) for a, b, c, d in rows(result)]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    lines = ["  ".join(f"{x:<{w}}" for x, w in zip(row, widths, strict=True)) for row in table]
-    notes_ = [f"- {n}" for n in notes(result)]
-    print("\n".join([*describe_machine(about), result["what"], *lines, *notes_]))
+    print(report_text(about, result["what"], rows(result), notes(result)))
     if args.output:
         args.output.write_text(json.dumps({"machine": about, "realtime_lookup": result}, indent=2))
     return 0

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -365,3 +365,72 @@ async def acount(items: AsyncIterable[object]) -> int:
     async for _ in items:
         count += 1
     return count
+
+
+def sustained_rate(arrivals: list[float], capacity: int) -> float:
+    """Steady-state requests per second under a limit of `capacity` per window.
+
+    10 / mean(t[i+10] - t[i]) over the admitted requests' arrival times: how long, on
+    average, each request waited for the one 10 places before it to leave the window. It
+    ignores the first window's free burst, whatever the number of requests.
+    """
+    times = sorted(arrivals)
+    gaps = [times[i + capacity] - times[i] for i in range(len(times) - capacity)]
+    if not gaps:
+        return float("nan")
+    mean = statistics.fmean(gaps)
+    return capacity / mean if mean > 0 else float("inf")
+
+
+def busiest_second(arrivals: list[float]) -> int:
+    """The most requests the fake saw in any one-second window."""
+    times = sorted(arrivals)
+    best = lo = 0
+    for hi, at in enumerate(times):
+        while at - times[lo] >= 1.0:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+@contextlib.contextmanager
+def child(args: list[str], what: str) -> Iterator[Callable[[str | None], Any]]:
+    """A server in a child process of this script (`python args...`) that prints one JSON
+    line at start and one per command read on stdin: yields ask(command), ask(None)
+    reading the start line. Its stdin closed, it ends; after 10 s it is killed."""
+    argv = [sys.executable, *args]
+    with subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def ask(command: str | None) -> Any:
+            if command:
+                stdin.write(command + "\n")
+                stdin.flush()
+            if not (line := stdout.readline()):
+                raise RuntimeError(f"{what}'s process ended unexpectedly")
+            return json.loads(line)
+
+        try:
+            yield ask
+        finally:
+            stdin.close()  # the server ends at the end of its input
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def report_text(
+    about: dict[str, Any],
+    what: str,
+    rows: list[tuple[str, str, str, bool | None]],
+    notes: list[str],
+) -> str:
+    """The printed report: the machine, what ran, a padded table of verdicts, the notes."""
+    table = [(a, b, c, verdict(d)) for a, b, c, d in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    lines = ["  ".join(f"{x:<{w}}" for x, w in zip(row, widths, strict=True)) for row in table]
+    return "\n".join([*describe_machine(about), what, *lines, *(f"- {n}" for n in notes)])

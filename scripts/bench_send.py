@@ -32,7 +32,13 @@ from typing import Any
 
 from . import bench_send_delivery as delivery_
 from . import bench_send_load as load
-from .bench_measure import Target, describe_machine, judge, load_average, machine, verdict
+from .bench_measure import (
+    Target,
+    judge,
+    load_average,
+    machine,
+    report_text,
+)
 
 PARTS = ("delivery", "throughput", "limited", "memory")
 MODES = ("sync", "async")
@@ -240,11 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = MODES if args.memory_async else ("sync",)
     result = streaming_ingest(args.quick, parts, args.memory_records, modes, progress=True)
     about["load_average_end"] = load_average()
-    table = [(a, b, c, verdict(d)) for a, b, c, d in rows(result)]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    lines = ["  ".join(f"{x:<{w}}" for x, w in zip(row, widths, strict=True)) for row in table]
-    notes_ = [f"- {n}" for n in notes(result)]
-    print("\n".join([*describe_machine(about), result["what"], *lines, *notes_]))
+    print(report_text(about, result["what"], rows(result), notes(result)))
     if args.output:
         report = {"machine": about, "streaming_ingest": result}
         args.output.write_text(json.dumps(report, indent=2) + "\n")

@@ -24,16 +24,14 @@ import asyncio
 import contextlib
 import json
 import random
-import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from subprocess import PIPE
 from typing import Any
 
-from .bench_measure import REPO, client_threads_only
+from .bench_measure import child, client_threads_only
 from .bench_send_server import STREAM, records
 
 FAULT_SHARE = 0.05
@@ -92,27 +90,8 @@ def serve() -> int:
 @contextlib.contextmanager
 def fake_process() -> Iterator[tuple[dict[str, str], Any]]:
     """(connection settings, ask(command)) of a fake in a child process."""
-    args = [sys.executable, "-m", "scripts.bench_send_delivery", "--serve"]
-    with subprocess.Popen(args, stdin=PIPE, stdout=PIPE, text=True, cwd=REPO) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin, stdout = proc.stdin, proc.stdout
-
-        def ask(command: str | None) -> Any:
-            if command:
-                stdin.write(command + "\n")
-                stdin.flush()
-            if not (line := stdout.readline()):
-                raise RuntimeError("the fake's process ended unexpectedly")
-            return json.loads(line)
-
-        try:
-            yield ask(None), ask
-        finally:
-            stdin.close()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with child(["-m", "scripts.bench_send_delivery", "--serve"], "the fake") as ask:
+        yield ask(None), ask
 
 
 # -- the plan, the run, the check --------------------------------------------------------------

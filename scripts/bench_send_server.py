@@ -27,17 +27,14 @@ import asyncio
 import contextlib
 import json
 import re
-import statistics
-import subprocess
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from subprocess import PIPE
 from typing import Any
 
 from .bench_http import KeepAlive
-from .bench_measure import REPO
+from .bench_measure import child, sustained_rate
 
 TENANT, TOKEN, STREAM = "acme", "bench-token", "is-bench-orders"
 PATH = re.compile(rb"/stream/v0/data/is-[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -104,8 +101,7 @@ class Stats:
         }
         times, n = self.arrivals, self.limit
         if n is not None and len(times) > n:
-            gap = statistics.fmean(times[i + n] - times[i] for i in range(len(times) - n))
-            out["sustained_per_s"] = n / gap if gap > 0 else float("inf")
+            out["sustained_per_s"] = sustained_rate(times, n)
         if times:
             out["span_s"] = times[-1] - times[0]
         return out
@@ -167,28 +163,10 @@ def server(
     limit: int | None = None, arrivals: bool = False
 ) -> Iterator[tuple[str, Callable[[str | None], Any]]]:
     """The server in a child process: (its base URL for the facade, ask(command))."""
-    args = [sys.executable, "-m", "scripts.bench_send_server"]
+    args = ["-m", "scripts.bench_send_server"]
     args += [*(["--limit", str(limit)] if limit else []), *(["--arrivals"] if arrivals else [])]
-    with subprocess.Popen(args, stdin=PIPE, stdout=PIPE, text=True, cwd=REPO) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        stdin, stdout = proc.stdin, proc.stdout
-
-        def ask(command: str | None) -> Any:
-            if command:
-                stdin.write(command + "\n")
-                stdin.flush()
-            if not (line := stdout.readline()):
-                raise RuntimeError("the stream server's process ended unexpectedly")
-            return json.loads(line)
-
-        try:
-            yield f"http://127.0.0.1:{ask(None)['port']}/api", ask
-        finally:
-            stdin.close()  # the server ends at the end of its input
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with child(args, "the stream server") as ask:
+        yield f"http://127.0.0.1:{ask(None)['port']}/api", ask
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
 import threading
 import time
 from typing import Any
 
-from .bench_measure import FakeProcess, Sizes, Target, acount, judge
+from .bench_measure import (
+    FakeProcess,
+    Sizes,
+    Target,
+    acount,
+    busiest_second,
+    judge,
+    sustained_rate,
+)
 
 IDEAL = 10  # requests a second the fake allows, and the facade's default rate_limit
 WORKERS = 4  # threads or tasks, each exporting all of the segments
@@ -36,32 +43,6 @@ class RetryCounter(logging.Handler):
 
 
 RETRIES = RetryCounter()
-
-
-def sustained_rate(arrivals: list[float], capacity: int) -> float:
-    """Steady-state requests per second under a limit of `capacity` per window.
-
-    10 / mean(t[i+10] - t[i]) over the admitted requests' arrival times: how long, on
-    average, each request waited for the one 10 places before it to leave the window. It
-    ignores the first window's free burst, whatever the number of requests.
-    """
-    times = sorted(arrivals)
-    gaps = [times[i + capacity] - times[i] for i in range(len(times) - capacity)]
-    if not gaps:
-        return float("nan")
-    mean = statistics.fmean(gaps)
-    return capacity / mean if mean > 0 else float("inf")
-
-
-def busiest_second(arrivals: list[float]) -> int:
-    """The most requests the fake saw in any one-second window."""
-    times = sorted(arrivals)
-    best = lo = 0
-    for hi, at in enumerate(times):
-        while at - times[lo] >= 1.0:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 def throttled_summary(
