@@ -261,7 +261,7 @@ class BaseClient(Generic[Pool]):
                 status, retry_after, attempt, idempotent=call.idempotent
             )
             if delay is None:
-                raise _scrubbed(call, status_error(response, retry_after, call.private))
+                raise _scrubbed(call, status_error(response, retry_after, call.cut))
             return self._log_retry(call, f"status {status}", Retry(delay), attempt)
         self._shared.notices.check(call.operation, response)
         try:
@@ -348,7 +348,7 @@ class BaseClient(Generic[Pool]):
 def _scrubbed(call: Call[Any], error: AmperityError) -> AmperityError:
     """`error`, with the call's personal values (identity keys) cut from what it carries."""
     if call.private:
-        scrub(error, call.private)
+        scrub(error, call.cut)
     return error
 
 

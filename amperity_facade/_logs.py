@@ -12,32 +12,20 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Callable
 from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
-from ._redaction import cutter
+if TYPE_CHECKING:
+    from ._operations import Call
+
 
 # Filters do not reach child loggers, so each logger that writes is named.
 LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
 
-PRIVATE: contextvars.ContextVar[Private | None] = contextvars.ContextVar(
+# The call on the wire, when it carries personal values (its `cut` is made on first use).
+PRIVATE: contextvars.ContextVar[Call[Any] | None] = contextvars.ContextVar(
     "amperity_facade_private", default=None
 )
-
-
-class Private:
-    """A request's personal values, and the cutter for them, made at its first log line."""
-
-    __slots__ = ("_cut", "values")
-
-    def __init__(self, values: tuple[str, ...]) -> None:
-        self.values = values
-        self._cut: Callable[[str], str] | None = None
-
-    def cut(self, text: str) -> str:
-        if self._cut is None:
-            self._cut = cutter(self.values)
-        return self._cut(text)
 
 
 # httpx's line per request: 'HTTP Request: %s %s "%s %d %s"', the last its reason phrase.
@@ -58,10 +46,10 @@ def _plain(record: logging.LogRecord) -> bool:
 
 class _CutPrivate(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        private = PRIVATE.get()
-        if private is not None and not _plain(record):
+        call = PRIVATE.get()
+        if call is not None and not _plain(record):
             text = record.getMessage()
-            cut = private.cut(text)
+            cut = call.cut(text)
             if cut != text:
                 record.msg, record.args = cut, None
         return True
@@ -77,4 +65,4 @@ def install() -> None:
             logger.addFilter(_FILTER)
 
 
-__all__ = ["PRIVATE", "Private", "install"]
+__all__ = ["PRIVATE", "install"]

@@ -13,6 +13,7 @@ from its cause.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # the generated package is imported on first use: it is most 
 from . import _json
 from ._families import CONTROL_PLANE, Family
 from ._pagination import Page, text_problem
+from ._redaction import Cut, cutter, keep
 from ._shapes import Invalid, shape_of
 from .errors import APIResponseValidationError, ConfigurationError
 
@@ -67,6 +69,12 @@ class Call(Generic[T]):
         # httpx re-parses the URL for any `params`, even empty ones: drop them once, here.
         if not self.kwargs.get("params"):
             self.kwargs.pop("params", None)
+
+    @functools.cached_property
+    def cut(self) -> Cut:
+        """What takes this call's personal values out of an error or a log line: made the
+        first time one needs it (most calls never fail), then kept for its retries."""
+        return cutter(self.private) if self.private else keep
 
     def reading(self, parse: Callable[[httpx.Response], M]) -> Call[M]:
         """The same exchange, its answer read by `parse`."""

@@ -14,9 +14,10 @@ import json
 import re
 import string
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from html.entities import codepoint2name
+from typing import Protocol
 
 import httpx
 
@@ -180,7 +181,18 @@ def spellings(value: str) -> list[str]:
     return list(dict.fromkeys([value, *(text for text in texts if len(text) > SHORTEST)]))
 
 
-def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
+class Cut(Protocol):
+    """Takes personal values out of text, putting `mark` where each was."""
+
+    def __call__(self, text: str, mark: str = ...) -> str: ...
+
+
+def keep(text: str, mark: str = HIDDEN) -> str:
+    """The `Cut` of a request that carries no personal values."""
+    return text
+
+
+def cutter(values: Iterable[str]) -> Cut:
     """A function that cuts `values`, in every form a server might quote them, from text.
 
     Every form keeps a value's runs of ASCII letters and digits as they are, so a value
@@ -215,7 +227,7 @@ def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
             if text[i : i + n] in by_run
         }
 
-    def cut(text: str) -> str:
+    def cut(text: str, mark: str = HIDDEN) -> str:
         found: set[str] = set()
         candidates = [
             value
@@ -234,7 +246,7 @@ def cutter(values: Iterable[str], mark: str = HIDDEN) -> Callable[[str], str]:
     return cut
 
 
-def cut_response(response: httpx.Response, cut: Callable[[str], str]) -> None:
+def cut_response(response: httpx.Response, cut: Cut) -> None:
     """Apply `cut` to the headers and the read body of a response kept on an error."""
     code = response.headers.encoding  # values may be UTF-8: kept as bytes, cut as text
     response.headers = httpx.Headers(
@@ -252,4 +264,13 @@ def cut_response(response: httpx.Response, cut: Callable[[str], str]) -> None:
         response.__dict__.pop("_text", None)  # `.text` is cached once it has been read
 
 
-__all__ = ["HIDDEN", "cut_response", "cutter", "redact", "redact_chain", "redacted_request"]
+__all__ = [
+    "HIDDEN",
+    "Cut",
+    "cut_response",
+    "cutter",
+    "keep",
+    "redact",
+    "redact_chain",
+    "redacted_request",
+]

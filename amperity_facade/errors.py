@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._redaction import cut_response, cutter, redact, redacted_request
+from ._redaction import Cut, cut_response, keep, redact, redacted_request
 
 if TYPE_CHECKING:
     from amperity_api.models.workflow import Workflow
@@ -268,15 +267,7 @@ def _json_body(response: httpx.Response) -> Any:
         return None
 
 
-def _kept(text: str) -> str:
-    return text
-
-
-def error_details(
-    response: httpx.Response,
-    cut: Callable[[str], str] = _kept,
-    early: Callable[[str], str] = _kept,
-) -> tuple[str, str | None, str | None]:
+def error_details(response: httpx.Response, cut: Cut = keep) -> tuple[str, str | None, str | None]:
     """(message, request_id, trace_id) of an error answer whose body has been read; `cut`
     takes personal values out of the text before it is shortened or reflowed, which would
     leave part of a value, or a form of it, that no longer matches."""
@@ -292,7 +283,8 @@ def error_details(
             text = response.text
         except (ValueError, LookupError):  # an unknown or lying charset
             text = ""
-        message = cut(_excerpt(early(text)))
+        # Before a page is reduced to its text, a mark that does not look like a tag.
+        message = cut(_excerpt(cut(text, "[redacted]")))
         code = str(response.status_code)
         if message.startswith(code):  # "502 Bad Gateway": the status is printed anyway
             message = message[len(code) :].strip()
@@ -305,18 +297,15 @@ def error_details(
 
 
 def status_error(
-    response: httpx.Response, retry_after: float | None = None, private: tuple[str, ...] = ()
+    response: httpx.Response, retry_after: float | None = None, cut: Cut = keep
 ) -> APIStatusError:
     """Build the right `APIStatusError` subclass for an error answer (body already read),
-    `private` values (the request's personal data) cut from its message."""
+    the request's personal values taken out of its message by `cut`."""
     code = response.status_code
     cls = _STATUS_CLASSES.get(code)
     if cls is None:
         cls = InternalServerError if code >= 500 else APIStatusError
-    cut = cutter(private) if private else _kept
-    # Before a page is reduced to its text, a mark that does not look like a tag.
-    early = cutter(private, "[redacted]") if private else _kept
-    message, request_id, trace_id = error_details(response, cut, early)
+    message, request_id, trace_id = error_details(response, cut)
     return cls(
         message,
         response=response,
@@ -326,10 +315,9 @@ def status_error(
     )
 
 
-def scrub(error: AmperityError, values: tuple[str, ...]) -> None:
-    """Cut `values` (personal data the request carried) from an error, in place: its message,
-    and the answer body it keeps, where a server may have echoed them."""
-    cut = cutter(values)
+def scrub(error: AmperityError, cut: Cut) -> None:
+    """Take the personal values a request carried out of an error with `cut`, in place: its
+    message, and the answer it keeps, where a server may have echoed them."""
 
     if isinstance(error, APIStatusError):
         error.message = cut(error.message)

@@ -19,7 +19,7 @@ from .._base import BaseClient, Retry, Shared
 from .._body import release
 from .._config import Options
 from .._dates import Moment
-from .._logs import PRIVATE, Private
+from .._logs import PRIVATE
 from .._operations import Call, PageSource
 from .._redis import RedisRateLimiter
 from .._retry import RetryPolicy
@@ -142,7 +142,7 @@ class AsyncAmperity(BaseClient[httpx.AsyncBaseTransport]):
             outcome: T | Retry
             record = self._attempt(attempt)
             failure: Exception | None = None
-            private = PRIVATE.set(Private(call.private) if call.private else None)
+            private = PRIVATE.set(call if call.private else None)  # cut from httpx's logs
             try:
                 response = await self._http.request(**self._request(call, record))
             except Exception as exc:
