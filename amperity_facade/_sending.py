@@ -172,8 +172,6 @@ class Ledger:
         report = self.report
         if error is None:
             report.accepted_count += 1
-            if index > report.settled_through:
-                report.accepted_beyond.append(index)
         else:
             rejection = _rejection(index, request_id, error)
             report.rejected.append(rejection)
@@ -183,10 +181,11 @@ class Ledger:
         while report.settled_through in self._above:
             self._above.discard(report.settled_through)
             report.settled_through += 1
-        if report.accepted_beyond:
-            report.accepted_beyond = [
-                i for i in report.accepted_beyond if i >= report.settled_through
-            ]
+
+    def _accepted_beyond(self) -> list[int]:
+        """The settled indexes above the watermark that were not rejected."""
+        rejected = {r.index for r in self.report.rejected if r.index in self._above}
+        return sorted(self._above - rejected)
 
     @property
     def stopping(self) -> bool:
@@ -195,6 +194,7 @@ class Ledger:
     def finish(self) -> SendReport:
         report = self.report
         report.rejected.sort(key=lambda r: r.index)
+        report.accepted_beyond = self._accepted_beyond()
         failure = self.failure
         if failure is not None:
             why = f"{failure.status}: {failure.message}" if failure.status else failure.message
@@ -213,7 +213,7 @@ class Ledger:
         report = replace(
             self.report,
             rejected=sorted(self.report.rejected, key=lambda r: r.index),
-            accepted_beyond=sorted(self.report.accepted_beyond),
+            accepted_beyond=self._accepted_beyond(),
             interrupted=True,
             in_flight=[InFlight(j.index, j.request_id) for j in sorted(in_flight, key=_index)],
         )

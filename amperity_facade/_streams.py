@@ -105,7 +105,6 @@ def encode(record: object, limit: int, what: str = "record") -> tuple[bytes, str
                 "send a JSON record as a dict"
             )
         media = XML
-        values = []
     elif isinstance(record, list | tuple):
         raise ConfigurationError(
             f"a {what} must be one JSON object, not a {type(record).__name__}: the API refuses "
@@ -148,11 +147,18 @@ def send(
 ) -> Call[Receipt]:
     """POST /stream/v0/data/{stream_id}: retried on 429 and 5xx and on a lost connection,
     with the same X-Request-Id every time (a duplicate is then identifiable downstream)."""
+    return send_checked(
+        check_stream_id(stream_id), check_request_id(request_id), record, limit, tally
+    )
+
+
+def send_checked(
+    stream_id: str, rid: str, record: object, limit: int, tally: Tally | None = None
+) -> Call[Receipt]:
+    """`send` for a stream id and request id already checked (send_many: once a run)."""
     from amperity_api.api.streams import post_stream_data
     from amperity_api.models.post_stream_data_json_body import PostStreamDataJsonBody
 
-    stream_id = check_stream_id(stream_id)
-    rid = check_request_id(request_id)
     data, media, private = encode(record, limit)
     kwargs = post_stream_data.build_request(
         stream_id, body=PostStreamDataJsonBody(), x_request_id=rid
@@ -195,4 +201,4 @@ def send_event(stream_id: str, event: object) -> Call[EventOutcome]:
     )
 
 
-__all__ = ["Receipt", "check_stream_id", "encode", "send", "send_event"]
+__all__ = ["Receipt", "check_stream_id", "encode", "send", "send_checked", "send_event"]

@@ -175,7 +175,7 @@ class Streams(Resource):
 
         def prepare(index: int, record: object) -> _sending.Job:
             request_id = _streams.check_request_id(None)
-            call = _streams.send(stream_id, record, request_id, limit, _operations.Tally())
+            call = _streams.send_checked(stream_id, request_id, record, limit, _operations.Tally())
             return _sending.Job(index, call, request_id)
 
         async def send(job: _sending.Job) -> object:

@@ -112,6 +112,13 @@ def _raise_pending() -> None:
         raise Interrupted(signum)
 
 
+def _left_failing() -> None:
+    """A held block ends in a failure: that failure, not a held signal, is what it reports."""
+    _State.depth -= 1
+    if not _State.depth:
+        _State.pending = None
+
+
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """Hold SIGINT/SIGTERM until the block ends, then act on them.
@@ -123,9 +130,7 @@ def deferred() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        _State.depth -= 1
-        if not _State.depth:
-            _State.pending = None
+        _left_failing()
         raise
     _State.depth -= 1
     if not _State.depth:
@@ -144,9 +149,7 @@ def settled() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        _State.depth -= 1
-        if not _State.depth:
-            _State.pending = None
+        _left_failing()
         raise
     settle()  # before the block ends: no moment where a signal could still interrupt
     _State.depth -= 1

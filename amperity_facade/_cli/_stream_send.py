@@ -259,7 +259,6 @@ def _send(args: Namespace, source: Input) -> Any:
             # In input record numbers only: the library's note counts from 0 in this run.
             exc.__notes__ = [_resume(source, partial)]
             raise
-        settle()  # every record is settled: from here a signal would only hide that
         _record_rejects(source, report)
         return report
 
